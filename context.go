@@ -1,0 +1,80 @@
+package envelope
+
+import "context"
+
+// ctxKey is the unexported context key for the per-request state; no other
+// package can read or overwrite it.
+type ctxKey struct{}
+
+// requestState is what the middleware attaches to a request: one context
+// value (one allocation) for everything this package needs later.
+type requestState struct {
+	id     string
+	writer *ErrorWriter
+}
+
+func stateFrom(ctx context.Context) *requestState {
+	if ctx == nil {
+		return nil
+	}
+	st, _ := ctx.Value(ctxKey{}).(*requestState)
+	return st
+}
+
+// RequestIDFrom returns the request ID carried by ctx, or "" when there is
+// none. The request ID middleware puts it there; [ContextWithRequestID] does
+// too.
+func RequestIDFrom(ctx context.Context) string {
+	if st := stateFrom(ctx); st != nil {
+		return st.id
+	}
+	return ""
+}
+
+// ContextWithRequestID returns a copy of ctx that carries id, for servers
+// that obtain request IDs their own way. It keeps the [ErrorWriter] ctx
+// already carries. An id that is not a safe request ID (see the request ID
+// middleware's rules) is not stored: ctx is returned unchanged.
+func ContextWithRequestID(ctx context.Context, id string) context.Context {
+	if !validRequestID(id) {
+		return ctx
+	}
+	st := &requestState{id: id}
+	if old := stateFrom(ctx); old != nil {
+		st.writer = old.writer
+	}
+	return context.WithValue(ctx, ctxKey{}, st)
+}
+
+// ContextWithErrorWriter returns a copy of ctx whose requests render errors
+// with ew when they call the package-level [Write]. It keeps the request ID
+// ctx already carries. The middleware does this for every request; call it
+// directly only when not using the middleware.
+func ContextWithErrorWriter(ctx context.Context, ew *ErrorWriter) context.Context {
+	st := &requestState{writer: ew}
+	if old := stateFrom(ctx); old != nil {
+		st.id = old.id
+	}
+	return context.WithValue(ctx, ctxKey{}, st)
+}
+
+// maxRequestIDBytes is the longest request ID accepted from outside.
+const maxRequestIDBytes = 128
+
+// validRequestID reports whether id is safe to echo into headers, bodies and
+// logs: 1 to 128 bytes of ASCII letters, digits and "-", "_", ".", ":",
+// "+", "=", "/". Anything else is rejected whole, never cleaned.
+func validRequestID(id string) bool {
+	if id == "" || len(id) > maxRequestIDBytes {
+		return false
+	}
+	for i := 0; i < len(id); i++ {
+		switch c := id[i]; {
+		case c >= 'a' && c <= 'z', c >= 'A' && c <= 'Z', c >= '0' && c <= '9':
+		case c == '-', c == '_', c == '.', c == ':', c == '+', c == '=', c == '/':
+		default:
+			return false
+		}
+	}
+	return true
+}
