@@ -1,0 +1,29 @@
+module github.com/apienvelope/envelope/benchmarks
+
+go 1.24
+
+require (
+	connectrpc.com/connect v1.19.1
+	github.com/apienvelope/envelope v0.0.0-00010101000000-000000000000
+	github.com/danielgtaylor/huma/v2 v2.35.0
+	github.com/labstack/echo/v4 v4.15.0
+	github.com/stretchr/testify v1.12.1
+	github.com/twitchtv/twirp v8.1.3+incompatible
+	google.golang.org/protobuf v1.36.9
+)
+
+require (
+	github.com/labstack/gommon v0.4.2 // indirect
+	github.com/mattn/go-colorable v0.1.14 // indirect
+	github.com/mattn/go-isatty v0.0.20 // indirect
+	github.com/pkg/errors v0.9.1 // indirect
+	github.com/valyala/bytebufferpool v1.0.0 // indirect
+	github.com/valyala/fasttemplate v1.2.2 // indirect
+	go.yaml.in/yaml/v3 v3.0.5 // indirect
+	golang.org/x/crypto v0.46.0 // indirect
+	golang.org/x/net v0.48.0 // indirect
+	golang.org/x/sys v0.39.0 // indirect
+	golang.org/x/text v0.43.0 // indirect
+)
+
+replace github.com/apienvelope/envelope => ../

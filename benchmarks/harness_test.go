@@ -1,0 +1,76 @@
+package benchmarks
+
+import (
+	"net/http"
+	"testing"
+)
+
+// discardWriter is the http.ResponseWriter every contender writes to. It
+// keeps one header map for the whole benchmark and clears it between
+// iterations (the same reset for every contender), records the status and
+// counts the body bytes, which it otherwise discards.
+type discardWriter struct {
+	h      http.Header
+	status int
+	n      int
+}
+
+func newDiscardWriter() *discardWriter { return &discardWriter{h: make(http.Header, 8)} }
+
+func (d *discardWriter) Header() http.Header { return d.h }
+
+func (d *discardWriter) WriteHeader(status int) {
+	if d.status == 0 {
+		d.status = status
+	}
+}
+
+func (d *discardWriter) Write(p []byte) (int, error) {
+	if d.status == 0 {
+		d.status = http.StatusOK
+	}
+	d.n += len(p)
+	return len(p), nil
+}
+
+func (d *discardWriter) reset() {
+	clear(d.h)
+	d.status = 0
+	d.n = 0
+}
+
+// contender is one way of producing a scenario's response. serve is called
+// once per iteration with the shared writer and request; everything that a
+// real server would do once (building writers, errors, APIs) is done before.
+type contender struct {
+	name   string
+	status int // the status this contender is expected to send
+	serve  func(w http.ResponseWriter, r *http.Request)
+}
+
+// scenario is one row group of the comparison table: the same situation
+// rendered by every contender, ours first.
+type scenario struct {
+	name       string
+	request    func() *http.Request
+	contenders []contender
+}
+
+// run benchmarks every contender of s as a sub-benchmark named after it, so
+// that one `go test -bench` run prints the rows of a scenario side by side.
+func (s scenario) run(b *testing.B) {
+	for _, c := range s.contenders {
+		b.Run(c.name, func(b *testing.B) {
+			r := s.request()
+			w := newDiscardWriter()
+			b.ReportAllocs()
+			for b.Loop() {
+				w.reset()
+				c.serve(w, r)
+			}
+			if w.status != c.status || w.n == 0 {
+				b.Fatalf("%s/%s wrote status %d and %d body bytes; want %d and a body", s.name, c.name, w.status, w.n, c.status)
+			}
+		})
+	}
+}
