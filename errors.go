@@ -362,3 +362,39 @@ func truncateUTF8(s string, n int) string {
 	}
 	return s[:n]
 }
+
+// CodeOf returns the code [Write] would render for err: the code of the
+// [*APIError] in err's chain, the mapped code of a known standard error,
+// or [CodeInternal] for any other error, a typed-nil [*APIError] included.
+// It returns "" for a nil error.
+func CodeOf(err error) Code {
+	if err == nil {
+		return ""
+	}
+	e, _ := resolve(err)
+	return e.Code()
+}
+
+// StatusOf returns the status [Write] would render for err with the default
+// format (a [Format] may change the status of validation errors), or 200
+// for a nil error.
+func StatusOf(err error) int {
+	if err == nil {
+		return http.StatusOK
+	}
+	e, _ := resolve(err)
+	return e.Status()
+}
+
+// From returns the [*APIError] that [Write] would render for err: the one in
+// err's chain, the mapping of a known standard error, or a 500 internal error
+// (with the generic message) for anything else. It returns nil for a nil
+// error. The result must not be mutated; it is an ordinary immutable
+// *APIError.
+func From(err error) *APIError {
+	if err == nil {
+		return nil
+	}
+	e, _ := resolve(err)
+	return e
+}

@@ -1,0 +1,149 @@
+// Command server is a small feature-flag API that shows envelope's error
+// responses. Run it from the repository root:
+//
+//	go run ./examples/server
+//
+// and try, in another terminal:
+//
+//	curl -i localhost:8080/flags/dark-mode
+//	curl -i localhost:8080/flags/nope
+//	curl -i -X POST localhost:8080/flags -d '{"key":"BAD KEY!"}'
+//	curl -i -X POST localhost:8080/flags -d '{"key":"beta","enabled":"yes"}'
+//	curl -i -X DELETE localhost:8080/flags/dark-mode
+//	curl -i localhost:8080/billing
+package main
+
+import (
+	"encoding/json"
+	"errors"
+	"flag"
+	"log/slog"
+	"net/http"
+	"os"
+	"regexp"
+	"sync"
+	"time"
+
+	"github.com/apienvelope/envelope"
+)
+
+// errInUse is a domain code of this API, registered once at start-up.
+var errInUse = envelope.MustRegister(envelope.CodeInfo{
+	Code:        "in_use",
+	Status:      http.StatusConflict,
+	Message:     "The flag is still referenced.",
+	Description: "Deleting a flag that other flags depend on.",
+})
+
+var keyPattern = regexp.MustCompile(`^[a-z0-9][a-z0-9._-]{0,127}$`)
+
+type flagDef struct {
+	Key       string   `json:"key"`
+	Enabled   bool     `json:"enabled"`
+	DependsOn []string `json:"dependsOn,omitempty"`
+}
+
+type store struct {
+	mu    sync.Mutex
+	flags map[string]flagDef
+}
+
+// newServer returns the API's handler.
+func newServer() http.Handler {
+	s := &store{flags: map[string]flagDef{
+		"dark-mode": {Key: "dark-mode", Enabled: true},
+		"new-nav":   {Key: "new-nav", DependsOn: []string{"dark-mode"}},
+	}}
+	mux := http.NewServeMux()
+	mux.Handle("GET /flags/{key}", envelope.HandlerFunc(s.get))
+	mux.Handle("POST /flags", envelope.HandlerFunc(s.create))
+	mux.Handle("DELETE /flags/{key}", envelope.HandlerFunc(s.delete))
+	mux.Handle("GET /billing", envelope.HandlerFunc(func(w http.ResponseWriter, r *http.Request) error {
+		// The cause is logged with the request ID; the client sees only
+		// the public message.
+		return envelope.Wrap(errors.New("card provider: HTTP 502 from upstream"),
+			envelope.CodeInternal, "billing provider returned an unexpected error")
+	}))
+	return mux
+}
+
+func (s *store) get(w http.ResponseWriter, r *http.Request) error {
+	s.mu.Lock()
+	f, ok := s.flags[r.PathValue("key")]
+	s.mu.Unlock()
+	if !ok {
+		return envelope.NotFound("Flag not found")
+	}
+	return writeJSON(w, http.StatusOK, f)
+}
+
+func (s *store) create(w http.ResponseWriter, r *http.Request) error {
+	var in struct {
+		Key     string `json:"key"`
+		Enabled *bool  `json:"enabled"`
+	}
+	if err := envelope.DecodeJSON(r, &in); err != nil {
+		return err
+	}
+	verr := envelope.InvalidRequest("The flag is invalid.")
+	if in.Key == "" {
+		verr = verr.WithFieldCode("key", "required", "is required")
+	} else if !keyPattern.MatchString(in.Key) {
+		verr = verr.WithFieldCode("key", "format", "must match [a-z0-9][a-z0-9._-]{0,127}")
+	}
+	if in.Enabled == nil {
+		verr = verr.WithFieldCode("enabled", "required", "is required")
+	}
+	if len(verr.Fields()) > 0 {
+		return verr
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if _, dup := s.flags[in.Key]; dup {
+		return envelope.Conflict("Flag already exists")
+	}
+	f := flagDef{Key: in.Key, Enabled: *in.Enabled}
+	s.flags[in.Key] = f
+	return writeJSON(w, http.StatusCreated, f)
+}
+
+func (s *store) delete(w http.ResponseWriter, r *http.Request) error {
+	key := r.PathValue("key")
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if _, ok := s.flags[key]; !ok {
+		return envelope.NotFound("Flag not found")
+	}
+	for _, f := range s.flags {
+		for _, dep := range f.DependsOn {
+			if dep == key {
+				return errInUse.WithField("dependents", "flag."+f.Key)
+			}
+		}
+	}
+	delete(s.flags, key)
+	w.WriteHeader(http.StatusNoContent)
+	return nil
+}
+
+func writeJSON(w http.ResponseWriter, status int, v any) error {
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(status)
+	return json.NewEncoder(w).Encode(v)
+}
+
+func main() {
+	addr := flag.String("addr", "localhost:8080", "listen address")
+	flag.Parse()
+	slog.SetDefault(slog.New(slog.NewTextHandler(os.Stderr, nil)))
+	srv := &http.Server{
+		Addr:              *addr,
+		Handler:           newServer(),
+		ReadHeaderTimeout: 5 * time.Second,
+	}
+	slog.Info("listening", "addr", "http://"+*addr)
+	if err := srv.ListenAndServe(); err != nil {
+		slog.Error("server stopped", "error", err)
+		os.Exit(1)
+	}
+}
