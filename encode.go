@@ -144,38 +144,47 @@ func truncateMessage(s string) string {
 	return truncateUTF8(s, maxMessageBytes-len("…")) + "…"
 }
 
-// fieldGroups calls fn once per distinct field path, in order of first
-// appearance, with the indexes of its errors. Small lists are grouped by a
-// linear scan; larger ones through a map, so the cost stays linear.
-func fieldGroups(fields []FieldError, fn func(path string, idx []int)) {
-	var stack [16]int
-	if len(fields) <= 8 {
-		var done [8]bool
+// fieldLink chains the field errors that share a path: next is the index
+// of the following error with the same path (0 for none: a successor always
+// has a higher index than some earlier error, so never 0), and follower
+// marks an error whose path appeared earlier.
+type fieldLink struct {
+	next     int32
+	follower bool
+}
+
+// smallFieldList is the longest field list grouped without a map, by a
+// pairwise scan bounded by smallFieldList², on links held on the stack.
+const smallFieldList = 16
+
+// linkFieldGroups fills links (len(fields) long) so that walking from each
+// non-follower through next visits one path's errors in order. Small lists
+// are linked by a bounded pairwise scan; larger ones through one map from
+// path to the last index seen, so the cost stays linear.
+func linkFieldGroups(fields []FieldError, links []fieldLink) {
+	if len(fields) <= smallFieldList {
 		for i := range fields {
-			if done[i] {
+			if links[i].follower {
 				continue
 			}
-			idx := stack[:0]
-			for j := i; j < len(fields); j++ {
-				if !done[j] && fields[j].Field == fields[i].Field {
-					done[j] = true
-					idx = append(idx, j)
+			prev := i
+			for j := i + 1; j < len(fields); j++ {
+				if !links[j].follower && fields[j].Field == fields[i].Field {
+					links[prev].next = int32(j)
+					links[j].follower = true
+					prev = j
 				}
 			}
-			fn(fields[i].Field, idx)
 		}
 		return
 	}
-	order := make([]string, 0, len(fields))
-	groups := make(map[string][]int, len(fields))
-	for i, f := range fields {
-		if _, ok := groups[f.Field]; !ok {
-			order = append(order, f.Field)
+	last := make(map[string]int32, len(fields))
+	for i := range fields {
+		if t, ok := last[fields[i].Field]; ok {
+			links[t].next = int32(i)
+			links[i].follower = true
 		}
-		groups[f.Field] = append(groups[f.Field], i)
-	}
-	for _, p := range order {
-		fn(p, groups[p])
+		last[fields[i].Field] = int32(i)
 	}
 }
 
@@ -210,39 +219,54 @@ func appendFields(dst []byte, fields []FieldError, style FieldStyle) []byte {
 		}
 		return append(dst, ']')
 	}
+	var stack [smallFieldList]fieldLink
+	links := stack[:]
+	if len(fields) > len(stack) {
+		links = make([]fieldLink, len(fields))
+	}
+	links = links[:len(fields)]
+	linkFieldGroups(fields, links)
 	dst = append(dst, '{')
 	first := true
-	fieldGroups(fields, func(path string, idx []int) {
+	for i := range fields {
+		if links[i].follower {
+			continue
+		}
 		if !first {
 			dst = append(dst, ',')
 		}
 		first = false
-		dst = appendJSONString(dst, path)
+		dst = appendJSONString(dst, fields[i].Field)
 		dst = append(dst, ':')
-		if style == FieldsMessages {
+		switch {
+		case style == FieldsMessages:
 			dst = append(dst, '[')
-			for k, i := range idx {
-				if k > 0 {
+			for k := i; ; k = int(links[k].next) {
+				if k != i {
 					dst = append(dst, ',')
 				}
-				dst = appendJSONString(dst, truncateMessage(fields[i].Message))
+				dst = appendJSONString(dst, truncateMessage(fields[k].Message))
+				if links[k].next == 0 {
+					break
+				}
 			}
 			dst = append(dst, ']')
-			return
-		}
-		if len(idx) == 1 {
-			dst = appendJSONString(dst, truncateMessage(fields[idx[0]].Message))
-			return
-		}
-		joined := make([]byte, 0, 64)
-		for k, i := range idx {
-			if k > 0 {
-				joined = append(joined, "; "...)
+		case links[i].next == 0:
+			dst = appendJSONString(dst, truncateMessage(fields[i].Message))
+		default:
+			joined := make([]byte, 0, 64)
+			for k := i; ; k = int(links[k].next) {
+				if k != i {
+					joined = append(joined, "; "...)
+				}
+				joined = append(joined, fields[k].Message...)
+				if links[k].next == 0 {
+					break
+				}
 			}
-			joined = append(joined, fields[i].Message...)
+			dst = appendJSONString(dst, truncateMessage(string(joined)))
 		}
-		dst = appendJSONString(dst, truncateMessage(string(joined)))
-	})
+	}
 	return append(dst, '}')
 }
 
@@ -313,29 +337,74 @@ func appendValue(dst []byte, v any) ([]byte, error) {
 	case uint32:
 		return strconv.AppendUint(dst, uint64(x), 10), nil
 	}
-	b, err := json.Marshal(v)
+	return appendMarshaled(dst, v)
+}
+
+// valueEncoder is an encoding/json Encoder that appends to a byte slice;
+// pooled, so that marshaling a user value into the body costs no more than
+// encoding/json's own (pooled) work, and no copy of the result.
+type valueEncoder struct {
+	buf []byte
+	enc *json.Encoder
+}
+
+func (ve *valueEncoder) Write(p []byte) (int, error) {
+	ve.buf = append(ve.buf, p...)
+	return len(p), nil
+}
+
+var encoderPool = sync.Pool{New: func() any {
+	ve := &valueEncoder{}
+	ve.enc = json.NewEncoder(ve) // escapes HTML, like json.Marshal
+	return ve
+}}
+
+// appendMarshaled appends json.Marshal(v) to dst: the same bytes, written
+// by a pooled Encoder straight into dst. On error dst is returned as it
+// was: Encode writes nothing unless marshaling succeeded.
+func appendMarshaled(dst []byte, v any) ([]byte, error) {
+	ve := encoderPool.Get().(*valueEncoder)
+	ve.buf = dst
+	err := ve.enc.Encode(v)
+	out := ve.buf
+	ve.buf = nil // do not keep the caller's buffer alive in the pool
+	encoderPool.Put(ve)
 	if err != nil {
 		return dst, err
 	}
-	return append(dst, b...), nil
+	return out[:len(out)-1], nil // Encode ends each value with a newline
 }
 
 const hexDigits = "0123456789abcdef"
 
+// jsonSafe[c] is true for the ASCII bytes appendJSONString copies as they
+// are: printable, and none of '"', '\\', '<', '>', '&'. Bytes >= 0x80 are
+// false and take the UTF-8 path. One table load per byte keeps the common
+// all-safe scan tight.
+var jsonSafe = func() (t [256]bool) {
+	for c := 0x20; c < utf8.RuneSelf; c++ {
+		t[c] = true
+	}
+	for _, c := range `"\<>&` {
+		t[c] = false
+	}
+	return t
+}()
+
 // appendJSONString appends s as a JSON string. Like encoding/json it escapes
 // '<', '>' and '&' (so a body is safe to embed in HTML), U+2028 and U+2029,
 // and replaces invalid UTF-8 with U+FFFD: the result is always valid JSON
-// and valid UTF-8.
+// and valid UTF-8. Runs of safe bytes are copied with one append each.
 func appendJSONString(dst []byte, s string) []byte {
 	dst = append(dst, '"')
 	start := 0
 	for i := 0; i < len(s); {
 		c := s[i]
+		if jsonSafe[c] {
+			i++
+			continue
+		}
 		if c < utf8.RuneSelf {
-			if c >= 0x20 && c != '"' && c != '\\' && c != '<' && c != '>' && c != '&' {
-				i++
-				continue
-			}
 			dst = append(dst, s[start:i]...)
 			switch c {
 			case '"', '\\':

@@ -73,16 +73,20 @@ var defaultWriter = sync.OnceValue(func() *ErrorWriter {
 // middleware placed in r's context, or else the default writer (flat format,
 // [slog.Default]). See [ErrorWriter.Write].
 func Write(w http.ResponseWriter, r *http.Request, err error) {
-	writerFor(r).Write(w, r, err)
-}
-
-func writerFor(r *http.Request) *ErrorWriter {
+	ctx := context.Background()
 	if r != nil {
-		if st := stateFrom(r.Context()); st != nil && st.writer != nil {
-			return st.writer
-		}
+		ctx = r.Context()
 	}
-	return defaultWriter()
+	// One context lookup serves both the writer and the request ID.
+	st := stateFrom(ctx)
+	ew := (*ErrorWriter)(nil)
+	if st != nil {
+		ew = st.writer
+	}
+	if ew == nil {
+		ew = defaultWriter()
+	}
+	ew.write(ctx, w, r, st, err)
 }
 
 // staleHeaders are response headers a handler may have set for the body it
@@ -126,7 +130,11 @@ func (ew *ErrorWriter) Write(w http.ResponseWriter, r *http.Request, err error) 
 	if r != nil {
 		ctx = r.Context()
 	}
-	st := stateFrom(ctx)
+	ew.write(ctx, w, r, stateFrom(ctx), err)
+}
+
+// write is Write with the request's context and state already looked up.
+func (ew *ErrorWriter) write(ctx context.Context, w http.ResponseWriter, r *http.Request, st *requestState, err error) {
 	e, unexpected := resolve(err)
 	if responseStarted(w) {
 		ew.log(ctx, r, slog.LevelError, "envelope: error after the response started; nothing written", e, err, 0)
@@ -154,9 +162,7 @@ func (ew *ErrorWriter) Write(w http.ResponseWriter, r *http.Request, err error) 
 	}
 
 	h := w.Header()
-	for _, k := range staleHeaders {
-		delete(h, k)
-	}
+	deleteStaleHeaders(h)
 	// One allocation holds every value this function sets.
 	vals := [3]string{"nosniff", "no-store", id}
 	arr := vals[:]

@@ -1,0 +1,168 @@
+package envelope
+
+import (
+	"encoding/json"
+	"fmt"
+	"math/rand/v2"
+	"net/http"
+	"strings"
+	"testing"
+	"unicode/utf8"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+// TestAppendJSONStringAgreesWithEncodingJSON checks the table-driven scan
+// against encoding/json on every single byte, the escaped runes and random
+// strings: the output is valid JSON that decodes to what encoding/json's
+// output decodes to, and never holds a raw '<', '>' or '&'.
+func TestAppendJSONStringAgreesWithEncodingJSON(t *testing.T) {
+	t.Parallel()
+	inputs := []string{"", "plain", "a\u2028b\u2029c", "\xff\xfe", "<script>&amp;</script>", "tab\tnl\ncr\r", `q"b\`, "é日本\U0001F600"}
+	for c := 0; c < 256; c++ {
+		inputs = append(inputs, string([]byte{'x', byte(c), 'y'}))
+	}
+	rng := rand.New(rand.NewPCG(1, 2))
+	alphabet := []byte("ab<>&\"\\\x00\x1f\x7f\xc3\xa9\xe2\x80\xa8\xff ")
+	for range 500 {
+		b := make([]byte, rng.IntN(40))
+		for i := range b {
+			b[i] = alphabet[rng.IntN(len(alphabet))]
+		}
+		inputs = append(inputs, string(b))
+	}
+	for _, s := range inputs {
+		got := appendJSONString(nil, s)
+		want, err := json.Marshal(s)
+		require.NoError(t, err)
+		require.True(t, json.Valid(got), "%q -> %s", s, got)
+		require.True(t, utf8.Valid(got), "%q -> %s", s, got)
+		assert.NotContains(t, string(got), "<")
+		assert.NotContains(t, string(got), ">")
+		assert.NotContains(t, string(got), "&")
+		var g, w string
+		require.NoError(t, json.Unmarshal(got, &g))
+		require.NoError(t, json.Unmarshal(want, &w))
+		assert.Equal(t, w, g, "input %q", s)
+	}
+}
+
+// referenceGroups renders field errors in the messages-by-path styles the
+// obvious way (first-appearance order, a map of slices), for comparison.
+func referenceGroups(fields []FieldError, style FieldStyle) string {
+	var order []string
+	msgs := map[string][]string{}
+	for _, f := range fields {
+		if _, ok := msgs[f.Field]; !ok {
+			order = append(order, f.Field)
+		}
+		msgs[f.Field] = append(msgs[f.Field], f.Message)
+	}
+	var b strings.Builder
+	b.WriteByte('{')
+	for i, p := range order {
+		if i > 0 {
+			b.WriteByte(',')
+		}
+		b.Write(appendJSONString(nil, p))
+		b.WriteByte(':')
+		if style == FieldsMessages {
+			b.WriteByte('[')
+			for k, m := range msgs[p] {
+				if k > 0 {
+					b.WriteByte(',')
+				}
+				b.Write(appendJSONString(nil, m))
+			}
+			b.WriteByte(']')
+			continue
+		}
+		b.Write(appendJSONString(nil, strings.Join(msgs[p], "; ")))
+	}
+	b.WriteByte('}')
+	return b.String()
+}
+
+// TestFieldGroupingMatchesReference covers both grouping strategies (the
+// stack scan up to smallFieldList errors, the map beyond) with random lists
+// whose paths repeat.
+func TestFieldGroupingMatchesReference(t *testing.T) {
+	t.Parallel()
+	rng := rand.New(rand.NewPCG(3, 4))
+	for _, n := range []int{0, 1, 2, 7, smallFieldList, smallFieldList + 1, 40, 200} {
+		for _, paths := range []int{1, 3, n + 1} {
+			fields := make([]FieldError, n)
+			for i := range fields {
+				fields[i] = FieldError{Field: fmt.Sprintf("p%d", rng.IntN(paths)), Message: fmt.Sprintf("m%d", i)}
+			}
+			for _, style := range []FieldStyle{FieldsMessage, FieldsMessages} {
+				got := string(appendFields(nil, fields, style))
+				assert.Equal(t, referenceGroups(fields, style), got, "n=%d paths=%d style=%d", n, paths, style)
+			}
+		}
+	}
+}
+
+// TestWriteDeletesStaleHeadersOverTheWire sets stale and unrelated headers
+// before Write, fewer and more than there are stale names (the two paths of
+// deleteStaleHeaders), and checks what a client receives.
+func TestWriteDeletesStaleHeadersOverTheWire(t *testing.T) {
+	t.Parallel()
+	stale := map[string]string{"Etag": `"v1"`, "Last-Modified": "Mon, 02 Jan 2006 15:04:05 GMT", "Content-Disposition": "attachment", "Expires": "0", "Accept-Ranges": "bytes", "Content-Location": "/x", "Content-Range": "bytes 0-1/2"}
+	tests := []struct {
+		name  string
+		stale []string
+		extra int
+	}{
+		{"none", nil, 0},
+		{"few", []string{"Etag", "Content-Disposition"}, 1},
+		{"all stale", []string{"Etag", "Last-Modified", "Content-Disposition", "Expires", "Accept-Ranges", "Content-Location", "Content-Range"}, 0},
+		{"many", []string{"Etag", "Expires"}, 12},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			srv := serveError(t, func(w http.ResponseWriter, r *http.Request) {
+				h := w.Header()
+				for _, k := range tt.stale {
+					h.Set(k, stale[k])
+				}
+				for i := range tt.extra {
+					h.Set(fmt.Sprintf("X-Keep-%d", i), "yes")
+				}
+				Write(w, r, NotFound(""))
+			})
+			resp, body := fetch(t, srv, http.MethodGet, "/", nil)
+			assert.Equal(t, http.StatusNotFound, resp.StatusCode)
+			assert.True(t, json.Valid(body))
+			for k := range stale {
+				assert.Empty(t, resp.Header.Get(k), k)
+			}
+			for i := range tt.extra {
+				assert.Equal(t, "yes", resp.Header.Get(fmt.Sprintf("X-Keep-%d", i)))
+			}
+			assert.Equal(t, "nosniff", resp.Header.Get("X-Content-Type-Options"))
+		})
+	}
+}
+
+// TestAppendMarshaledMatchesMarshal checks the pooled encoder writes what
+// json.Marshal does, appends after existing bytes, and leaves dst as it was
+// on failure.
+func TestAppendMarshaledMatchesMarshal(t *testing.T) {
+	t.Parallel()
+	values := []any{map[string]any{"b": "<&>", "a": []int{1, 2}}, struct {
+		X float64 `json:"x"`
+	}{1.5}, []string{"\u2028", "\xff"}, json.RawMessage(`{"k" : 1}`)}
+	for _, v := range values {
+		want, err := json.Marshal(v)
+		require.NoError(t, err)
+		got, err := appendMarshaled([]byte("prefix"), v)
+		require.NoError(t, err)
+		assert.Equal(t, "prefix"+string(want), string(got))
+	}
+	got, err := appendMarshaled([]byte("prefix"), func() {})
+	require.Error(t, err)
+	assert.Equal(t, "prefix", string(got))
+}
