@@ -150,7 +150,7 @@ func (ew *ErrorWriter) write(ctx context.Context, w http.ResponseWriter, r *http
 		id = e.requestID
 	}
 	in := renderInput{status: status, message: e.Message(), requestID: id, details: true}
-	if r != nil && r.URL != nil {
+	if r != nil && r.URL != nil && cf.rendersInstance() {
 		in.instance = r.URL.EscapedPath()
 	}
 	buf := getBuffer()

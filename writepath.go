@@ -9,7 +9,10 @@ import "net/http"
 // entries than there are stale names (the common case: a handler that set
 // few or no headers) it walks h instead of hashing every stale name.
 func deleteStaleHeaders(h http.Header) {
-	if len(h) >= len(staleHeaders) {
+	switch {
+	case len(h) == 0:
+		return // not even a map iterator
+	case len(h) >= len(staleHeaders):
 		for _, k := range staleHeaders {
 			delete(h, k)
 		}
@@ -27,6 +30,17 @@ func isStaleHeader(k string) bool {
 	case "Content-Length", "Content-Range", "Content-Disposition", "Content-Language",
 		"Content-Location", "Etag", "Last-Modified", "Expires", "Accept-Ranges":
 		return true
+	}
+	return false
+}
+
+// rendersInstance reports whether the format has an instance member, so
+// that Write escapes the request path only for formats that send it.
+func (cf *compiledFormat) rendersInstance() bool {
+	for i := range cf.members {
+		if cf.members[i].Kind == MemberInstance {
+			return true
+		}
 	}
 	return false
 }

@@ -166,3 +166,15 @@ func TestAppendMarshaledMatchesMarshal(t *testing.T) {
 	require.Error(t, err)
 	assert.Equal(t, "prefix", string(got))
 }
+
+// TestIsStaleHeaderMatchesTheList keeps the switch used for small header
+// maps in step with staleHeaders, which the other path deletes.
+func TestIsStaleHeaderMatchesTheList(t *testing.T) {
+	t.Parallel()
+	for _, k := range staleHeaders {
+		assert.True(t, isStaleHeader(k), k)
+	}
+	for _, k := range []string{"Content-Type", "Content-Encoding", "Vary", "X-Request-Id", "etag", ""} {
+		assert.False(t, isStaleHeader(k), k)
+	}
+}
