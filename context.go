@@ -11,6 +11,9 @@ type ctxKey struct{}
 type requestState struct {
 	id     string
 	writer *ErrorWriter
+	// values holds the header values Write sets (see headerValues), part
+	// of this request's one allocation; fill it with setID.
+	values [3]string
 }
 
 func stateFrom(ctx context.Context) *requestState {
@@ -39,7 +42,8 @@ func ContextWithRequestID(ctx context.Context, id string) context.Context {
 	if !validRequestID(id) {
 		return ctx
 	}
-	st := &requestState{id: id}
+	st := &requestState{}
+	st.setID(id)
 	if old := stateFrom(ctx); old != nil {
 		st.writer = old.writer
 	}
@@ -53,7 +57,9 @@ func ContextWithRequestID(ctx context.Context, id string) context.Context {
 func ContextWithErrorWriter(ctx context.Context, ew *ErrorWriter) context.Context {
 	st := &requestState{writer: ew}
 	if old := stateFrom(ctx); old != nil {
-		st.id = old.id
+		st.setID(old.id)
+	} else {
+		st.setID("")
 	}
 	return context.WithValue(ctx, ctxKey{}, st)
 }

@@ -163,9 +163,9 @@ func (ew *ErrorWriter) write(ctx context.Context, w http.ResponseWriter, r *http
 
 	h := w.Header()
 	deleteStaleHeaders(h)
-	// One allocation holds every value this function sets.
-	vals := [3]string{"nosniff", "no-store", id}
-	arr := vals[:]
+	// One array holds every value this function sets: the request's own
+	// (no allocation) or a new one.
+	arr := headerValues(st, id)[:]
 	h["Content-Type"] = cf.mediaType
 	h["X-Content-Type-Options"] = arr[0:1:1]
 	h["Cache-Control"] = arr[1:2:2]

@@ -44,3 +44,22 @@ func (cf *compiledFormat) rendersInstance() bool {
 	}
 	return false
 }
+
+// setID sets the request ID and the header values Write will send for it.
+func (st *requestState) setID(id string) {
+	st.id = id
+	st.values = [3]string{"nosniff", "no-store", id}
+}
+
+// headerValues returns an array holding the values of
+// X-Content-Type-Options, Cache-Control and the request ID header, in that
+// order. It is the request's own array when st holds one for id, so Write
+// allocates nothing for them; else a new one. The array is never shared
+// between requests: a handler that changes a header value in place (as in
+// h["Cache-Control"][0] = "...") changes only its own response.
+func headerValues(st *requestState, id string) *[3]string {
+	if st != nil && st.values[0] != "" && st.values[2] == id {
+		return &st.values
+	}
+	return &[3]string{"nosniff", "no-store", id}
+}

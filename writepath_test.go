@@ -178,3 +178,52 @@ func TestIsStaleHeaderMatchesTheList(t *testing.T) {
 		assert.False(t, isStaleHeader(k), k)
 	}
 }
+
+// TestHeaderValuesAreNotSharedBetweenRequests changes a header value in
+// place after Write, as a careless middleware might, and checks the next
+// request's response is unaffected: Write's values belong to one request.
+func TestHeaderValuesAreNotSharedBetweenRequests(t *testing.T) {
+	t.Parallel()
+	for _, withID := range []bool{true, false} {
+		t.Run(fmt.Sprintf("id=%v", withID), func(t *testing.T) {
+			t.Parallel()
+			srv := serveError(t, func(w http.ResponseWriter, r *http.Request) {
+				if withID {
+					r = r.WithContext(ContextWithRequestID(r.Context(), "req-"+r.URL.Query().Get("n")))
+				}
+				Write(w, r, NotFound(""))
+				h := w.Header()
+				h["Cache-Control"][0] = "mutated"
+				h["X-Content-Type-Options"][0] = "mutated"
+			})
+			for n := range 3 {
+				resp, _ := fetch(t, srv, http.MethodGet, fmt.Sprintf("/?n=%d", n), nil)
+				assert.Equal(t, "no-store", resp.Header.Get("Cache-Control"))
+				assert.Equal(t, "nosniff", resp.Header.Get("X-Content-Type-Options"))
+				if withID {
+					assert.Equal(t, fmt.Sprintf("req-%d", n), resp.Header.Get("X-Request-Id"))
+				}
+			}
+		})
+	}
+}
+
+// TestHeaderValuesUseTheRequestsArray checks that the context helpers leave
+// the values Write needs in the request state, and that a state without
+// them (or an ID from the error) gets a fresh array.
+func TestHeaderValuesUseTheRequestsArray(t *testing.T) {
+	t.Parallel()
+	ew, err := NewErrorWriter(Config{})
+	require.NoError(t, err)
+	ctx := ContextWithErrorWriter(ContextWithRequestID(t.Context(), "abc"), ew)
+	st := stateFrom(ctx)
+	require.NotNil(t, st)
+	assert.Same(t, &st.values, headerValues(st, "abc"))
+	assert.Equal(t, [3]string{"nosniff", "no-store", "abc"}, st.values)
+	other := headerValues(st, "from-error")
+	assert.NotSame(t, &st.values, other)
+	assert.Equal(t, [3]string{"nosniff", "no-store", "from-error"}, *other)
+	bare := &requestState{id: "abc"}
+	assert.NotSame(t, &bare.values, headerValues(bare, "abc"))
+	assert.Equal(t, [3]string{"nosniff", "no-store", ""}, *headerValues(nil, ""))
+}
