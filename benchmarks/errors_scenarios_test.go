@@ -113,6 +113,7 @@ func scenarioFor(ec errorCase) scenario {
 		contenders: []contender{
 			oursContender(ec),
 			floorContender(ec),
+			sharedFloorContender(ec),
 			encodingJSONContender(ec),
 			httpErrorContender(ec),
 			humaContender(ec),
@@ -133,22 +134,30 @@ func oursContender(ec errorCase) contender {
 	}}
 }
 
-// floorContender writes the exact bytes envelope writes (headers and body),
-// precomputed once: the cost of the ResponseWriter calls alone.
+// floorContender writes the exact bytes envelope writes (status, headers
+// and body), precomputed once, the way a handler sends a constant response:
+// Header().Set per header, WriteHeader, Write. It is the cost of the
+// ResponseWriter calls alone, with nothing rendered.
 func floorContender(ec errorCase) contender {
-	rec := httptest.NewRecorder()
-	envelope.Write(rec, newRequest(), ec.ours)
-	body := rec.Body.Bytes()
-	type kv struct {
-		k string
-		v []string
-	}
-	var hs []kv
-	for k, v := range rec.Header() {
-		hs = append(hs, kv{k, v})
-	}
-	status := rec.Code
+	status, hs, body := recordOurs(ec)
 	return contender{name: "floor", status: status, serve: func(w http.ResponseWriter, _ *http.Request) {
+		h := w.Header()
+		for _, x := range hs {
+			h.Set(x.k, x.v[0])
+		}
+		w.WriteHeader(status)
+		_, _ = w.Write(body)
+	}}
+}
+
+// sharedFloorContender is floorContender with the header values assigned
+// as precomputed slices shared by every response, which skips the
+// canonicalization and the allocation of Header().Set. That is the lowest
+// possible cost, but not a safe way to serve: a later in-place edit of a
+// header value would reach every response. envelope does not share them.
+func sharedFloorContender(ec errorCase) contender {
+	status, hs, body := recordOurs(ec)
+	return contender{name: "floor_shared", status: status, serve: func(w http.ResponseWriter, _ *http.Request) {
 		h := w.Header()
 		for _, x := range hs {
 			h[x.k] = x.v
@@ -156,6 +165,25 @@ func floorContender(ec errorCase) contender {
 		w.WriteHeader(status)
 		_, _ = w.Write(body)
 	}}
+}
+
+type headerKV struct {
+	k string
+	v []string
+}
+
+// recordOurs returns what envelope writes for ec.
+func recordOurs(ec errorCase) (int, []headerKV, []byte) {
+	rec := httptest.NewRecorder()
+	envelope.Write(rec, newRequest(), ec.ours)
+	var hs []headerKV
+	for k, v := range rec.Header() {
+		if len(v) != 1 {
+			panic("floor: multi-valued header " + k)
+		}
+		hs = append(hs, headerKV{k, v})
+	}
+	return rec.Code, hs, rec.Body.Bytes()
 }
 
 // handRolledBody is the envelope a server writes for itself with

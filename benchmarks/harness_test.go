@@ -58,16 +58,20 @@ type scenario struct {
 
 // run benchmarks every contender of s as a sub-benchmark named after it, so
 // that one `go test -bench` run prints the rows of a scenario side by side.
+// Besides ns/op (wall time) it reports cpu-ns/op, the process's CPU time per
+// operation, which is steadier on a shared machine.
 func (s scenario) run(b *testing.B) {
 	for _, c := range s.contenders {
 		b.Run(c.name, func(b *testing.B) {
 			r := s.request()
 			w := newDiscardWriter()
 			b.ReportAllocs()
+			cpu0 := processCPU()
 			for b.Loop() {
 				w.reset()
 				c.serve(w, r)
 			}
+			b.ReportMetric(float64(processCPU()-cpu0)/float64(b.N), "cpu-ns/op")
 			if w.status != c.status || w.n == 0 {
 				b.Fatalf("%s/%s wrote status %d and %d body bytes; want %d and a body", s.name, c.name, w.status, w.n, c.status)
 			}
