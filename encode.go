@@ -399,6 +399,13 @@ func appendJSONString(dst []byte, s string) []byte {
 	dst = append(dst, '"')
 	start := 0
 	for i := 0; i < len(s); {
+		// Skip safe bytes four at a time: most strings are all safe.
+		for i+4 <= len(s) && jsonSafe[s[i]] && jsonSafe[s[i+1]] && jsonSafe[s[i+2]] && jsonSafe[s[i+3]] {
+			i += 4
+		}
+		if i == len(s) {
+			break
+		}
 		c := s[i]
 		if jsonSafe[c] {
 			i++
