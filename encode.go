@@ -2,6 +2,7 @@ package envelope
 
 import (
 	"encoding/json"
+	"hash/maphash"
 	"net/http"
 	"strconv"
 	"strings"
@@ -153,14 +154,23 @@ type fieldLink struct {
 	follower bool
 }
 
-// smallFieldList is the longest field list grouped without a map, by a
-// pairwise scan bounded by smallFieldList², on links held on the stack.
-const smallFieldList = 16
+// smallFieldList is the longest field list grouped by a pairwise scan
+// (bounded by smallFieldList² comparisons); stackFieldList the longest
+// grouped with no allocation at all, its links and hash table on the stack.
+const (
+	smallFieldList = 8
+	stackFieldList = 32
+)
+
+// fieldSeed seeds the hash that groups long field lists, so that paths a
+// client chose cannot be made to collide.
+var fieldSeed = maphash.MakeSeed()
 
 // linkFieldGroups fills links (len(fields) long) so that walking from each
 // non-follower through next visits one path's errors in order. Small lists
-// are linked by a bounded pairwise scan; larger ones through one map from
-// path to the last index seen, so the cost stays linear.
+// are linked by a pairwise scan; longer ones through an open-addressing
+// table of seeded hashes at most a quarter full (on the stack up to
+// stackFieldList errors), so the cost stays linear.
 func linkFieldGroups(fields []FieldError, links []fieldLink) {
 	if len(fields) <= smallFieldList {
 		for i := range fields {
@@ -178,13 +188,31 @@ func linkFieldGroups(fields []FieldError, links []fieldLink) {
 		}
 		return
 	}
-	last := make(map[string]int32, len(fields))
+	var stack [4 * stackFieldList]int32
+	size := len(stack)
+	for size < 4*len(fields) {
+		size <<= 1
+	}
+	table := stack[:]
+	if size > len(stack) {
+		table = make([]int32, size)
+	}
+	mask := uint64(size - 1)
+	// A slot holds 1 + the index of the last error seen with its path.
 	for i := range fields {
-		if t, ok := last[fields[i].Field]; ok {
-			links[t].next = int32(i)
-			links[i].follower = true
+		for h := maphash.String(fieldSeed, fields[i].Field) & mask; ; h = (h + 1) & mask {
+			slot := table[h]
+			if slot == 0 {
+				table[h] = int32(i + 1)
+				break
+			}
+			if last := slot - 1; fields[last].Field == fields[i].Field {
+				links[last].next = int32(i)
+				links[i].follower = true
+				table[h] = int32(i + 1)
+				break
+			}
 		}
-		last[fields[i].Field] = int32(i)
 	}
 }
 
@@ -219,7 +247,7 @@ func appendFields(dst []byte, fields []FieldError, style FieldStyle) []byte {
 		}
 		return append(dst, ']')
 	}
-	var stack [smallFieldList]fieldLink
+	var stack [stackFieldList]fieldLink
 	links := stack[:]
 	if len(fields) > len(stack) {
 		links = make([]fieldLink, len(fields))

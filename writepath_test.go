@@ -84,13 +84,13 @@ func referenceGroups(fields []FieldError, style FieldStyle) string {
 	return b.String()
 }
 
-// TestFieldGroupingMatchesReference covers both grouping strategies (the
-// stack scan up to smallFieldList errors, the map beyond) with random lists
-// whose paths repeat.
+// TestFieldGroupingMatchesReference covers every grouping strategy (the
+// pairwise scan, the hash table on the stack, the allocated one) with
+// random lists whose paths repeat.
 func TestFieldGroupingMatchesReference(t *testing.T) {
 	t.Parallel()
 	rng := rand.New(rand.NewPCG(3, 4))
-	for _, n := range []int{0, 1, 2, 7, smallFieldList, smallFieldList + 1, 40, 200} {
+	for _, n := range []int{0, 1, 2, 7, smallFieldList, smallFieldList + 1, stackFieldList, stackFieldList + 1, 200} {
 		for _, paths := range []int{1, 3, n + 1} {
 			fields := make([]FieldError, n)
 			for i := range fields {
