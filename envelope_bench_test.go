@@ -54,6 +54,7 @@ func benchErrors() []struct {
 		{"static", NotFound("The requested item was not found.")},
 		{"validation2", Validation("The request has invalid fields.").WithFields(benchFieldErrors(2)...)},
 		{"validation20", Validation("The request has invalid fields.").WithFields(benchFieldErrors(20)...)},
+		{"validation200", Validation("The request has invalid fields.").WithFields(benchFieldErrors(200)...)},
 		{"internal_cause", Internal("The server could not handle the request.").WithCause(errors.New("db: connection refused"))},
 		{"large_details", Conflict("Some items of the order cannot be fulfilled.").WithDetails(items)},
 	}
