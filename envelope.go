@@ -34,7 +34,7 @@ type Config struct {
 type ErrorWriter struct {
 	format    *compiledFormat
 	logger    *slog.Logger
-	challenge []string
+	challenge string
 	onError   func(*http.Request, int, *APIError)
 }
 
@@ -57,7 +57,7 @@ func NewErrorWriter(cfg Config) (*ErrorWriter, error) {
 	if !validHeaderValue(ch) {
 		return nil, fmt.Errorf("envelope: challenge %q holds control characters", ch)
 	}
-	return &ErrorWriter{format: cf, logger: cfg.Logger, challenge: []string{ch}, onError: cfg.OnError}, nil
+	return &ErrorWriter{format: cf, logger: cfg.Logger, challenge: ch, onError: cfg.OnError}, nil
 }
 
 // defaultWriter is built on first use: no init-time work.
@@ -157,14 +157,16 @@ func (ew *ErrorWriter) Write(w http.ResponseWriter, r *http.Request, err error) 
 	for _, k := range staleHeaders {
 		delete(h, k)
 	}
-	// One allocation holds every value this function sets.
-	vals := [3]string{"nosniff", "no-store", id}
+	// One allocation holds every value this function sets. Each header
+	// gets its own full-capacity slice of it, so no two responses share a
+	// []string that later code could modify in place.
+	vals := [5]string{cf.mediaType, "nosniff", "no-store", id, ew.challenge}
 	arr := vals[:]
-	h["Content-Type"] = cf.mediaType
-	h["X-Content-Type-Options"] = arr[0:1:1]
-	h["Cache-Control"] = arr[1:2:2]
+	h["Content-Type"] = arr[0:1:1]
+	h["X-Content-Type-Options"] = arr[1:2:2]
+	h["Cache-Control"] = arr[2:3:3]
 	if id != "" && cf.idHeader != "" {
-		h[cf.idHeader] = arr[2:3:3]
+		h[cf.idHeader] = arr[3:4:4]
 	}
 	for _, f := range e.header {
 		if !validHeaderName(f.key) || !validHeaderValue(f.value) {
@@ -174,7 +176,7 @@ func (ew *ErrorWriter) Write(w http.ResponseWriter, r *http.Request, err error) 
 		h[f.key] = []string{f.value}
 	}
 	if status == http.StatusUnauthorized && len(h["Www-Authenticate"]) == 0 {
-		h["Www-Authenticate"] = ew.challenge
+		h["Www-Authenticate"] = arr[4:5:5]
 	}
 	w.WriteHeader(status)
 	if r == nil || r.Method != http.MethodHead {

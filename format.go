@@ -249,7 +249,7 @@ func (f *Format) Validate() error {
 // compiledFormat is a validated Format with its constant bytes precomputed.
 type compiledFormat struct {
 	f            Format
-	mediaType    []string // the Content-Type header value, shared read-only
+	mediaType    string // the Content-Type header value
 	open, close  []byte
 	members      []compiledMember
 	reserved     map[string]bool // member names extensions may not take
@@ -273,7 +273,7 @@ func compileFormat(f Format) (*compiledFormat, error) {
 	if mt == "" {
 		mt = "application/json"
 	}
-	cf.mediaType = []string{mt}
+	cf.mediaType = mt
 	if f.Wrap != "" {
 		cf.open = appendJSONString([]byte("{"), f.Wrap)
 		cf.open = append(cf.open, ":{"...)
