@@ -767,3 +767,64 @@ type discardWriter struct{ h http.Header }
 func (w *discardWriter) Header() http.Header         { return w.h }
 func (w *discardWriter) WriteHeader(int)             {}
 func (w *discardWriter) Write(p []byte) (int, error) { return len(p), nil }
+
+// FuzzRateLimitSet checks that whatever a limiter reports, every header is
+// a valid field value, the IETF fields parse strictly as RFC 9651 lists of
+// the buckets with representable names, the legacy numbers are
+// non-negative integers of at most 15 digits, and Retry-After parses in its
+// configured form within [1s, cap].
+func FuzzRateLimitSet(f *testing.F) {
+	f.Add("per-key", int64(100), int64(5), int64(time.Minute), int64(30*time.Second), false, uint8(0))
+	f.Add(`q"\`, int64(-1), int64(-7), int64(-1), int64(-time.Hour), true, uint8(5))
+	f.Add("\xff\x00", int64(math.MaxInt64), int64(math.MinInt64), int64(math.MaxInt64), int64(math.MaxInt64), true, uint8(2))
+	f.Add("", int64(0), int64(0), int64(0), int64(0), true, uint8(7))
+	f.Fuzz(func(t *testing.T, policy string, limit, remaining, window, resetNs int64, denied bool, style uint8) {
+		cfg := RateLimitConfig{
+			Reset:         ResetStyle(style % 3),
+			RetryAfter:    RetryAfterStyle(style / 3 % 2),
+			MaxRetryAfter: time.Hour,
+		}
+		rl := newRL(t, cfg)
+		b := Bucket{Policy: policy, Limit: limit, Window: time.Duration(window), Remaining: remaining, Reset: testNow.Add(time.Duration(resetNs)), Denied: denied}
+		other := Bucket{Policy: "other", Limit: 3, Remaining: 1}
+		h := http.Header{}
+		rl.Set(h, b, other)
+		for k, vs := range h {
+			require.Len(t, vs, 1, k)
+			require.True(t, validHeaderValue(vs[0]), "%s: %q", k, vs[0])
+		}
+		for _, k := range []string{"X-Ratelimit-Limit", "X-Ratelimit-Remaining", "X-Ratelimit-Reset"} {
+			v := h.Get(k)
+			require.Regexp(t, `^[0-9]{1,15}$`, v, k)
+		}
+		items, err := parseSFList(h.Get("RateLimit-Policy"))
+		require.NoError(t, err, h.Get("RateLimit-Policy"))
+		ritems, err := parseSFList(h.Get("RateLimit"))
+		require.NoError(t, err, h.Get("RateLimit"))
+		want := []string{"other"}
+		if validPolicyName(policy) {
+			want = []string{policyName(policy), "other"}
+		}
+		require.Len(t, items, len(want))
+		require.Len(t, ritems, len(want))
+		for i := range want {
+			assert.Equal(t, want[i], items[i].name)
+			assert.Equal(t, want[i], ritems[i].name)
+		}
+		ra := h.Get("Retry-After")
+		if !denied {
+			require.Empty(t, ra)
+			return
+		}
+		if cfg.RetryAfter == RetryAfterDate {
+			at, err := http.ParseTime(ra)
+			require.NoError(t, err, ra)
+			d := at.Sub(testNow)
+			require.True(t, d >= time.Second && d <= time.Hour+time.Second, "%s is %s away", ra, d)
+			return
+		}
+		secs, err := strconv.ParseInt(ra, 10, 64)
+		require.NoError(t, err, ra)
+		require.True(t, secs >= 1 && secs <= 3600, ra)
+	})
+}
