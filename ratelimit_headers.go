@@ -418,6 +418,7 @@ func (rl *RateLimitHeaders) appendReset(dst []byte, now, reset time.Time) []byte
 
 // appendRetryAfter appends Retry-After for a wait: rounded up to whole
 // seconds, at least 1, at most the cap; as delay-seconds or an IMF-fixdate.
+// A date is at most the cap after now before rounding up to the second.
 func (rl *RateLimitHeaders) appendRetryAfter(dst []byte, now time.Time, wait time.Duration) []byte {
 	secs := min(max(ceilSeconds(wait), 1), rl.maxRetry)
 	if !rl.retryDate {
@@ -538,7 +539,8 @@ func RateLimitedBy(buckets ...Bucket) *APIError {
 // the request, replacing earlier bucket state. When the error is written,
 // the writer's [RateLimitHeaders] (see [Config.RateLimit]) sets the
 // configured rate-limit headers from it on any status, and Retry-After on a
-// 429 or 503. The buckets are copied.
+// 429 (see [RateLimitedBy]) or on a 503 with a Denied bucket. The buckets
+// are copied; with none, the error carries no bucket state.
 func (e *APIError) WithRateLimit(buckets ...Bucket) *APIError {
 	c := e.clone()
 	st := rateLimitState{buckets: append([]Bucket(nil), buckets...)}
