@@ -19,8 +19,8 @@ import (
 )
 
 // Policy is a limiter and the policy name its bucket is reported under,
-// such as "per-key" or "per-org". The zero Policy has no limiter and reports
-// an empty bucket that never refuses.
+// such as "per-key" or "per-org". A Policy without a limiter (the zero
+// Policy) never refuses and is left out of [AllowAll]'s buckets.
 type Policy struct {
 	Name    string
 	Limiter *rate.Limiter
@@ -81,8 +81,8 @@ func Allow(l *rate.Limiter, policy string, now time.Time) envelope.Bucket {
 // none: when any limiter refuses, the tokens taken from the others are
 // given back, so a request refused by the per-organisation bucket does not
 // also spend the per-key quota. It returns the state of every bucket, in
-// order, with Denied set on those that refused, and whether the request is
-// allowed. Pass the buckets to [envelope.RateLimitHeaders.Set] on success
+// the order given (policies without a limiter left out), with Denied set on
+// those that refused, and whether the request is allowed. Pass the buckets to [envelope.RateLimitHeaders.Set] on success
 // or to [envelope.RateLimitedBy] on refusal.
 //
 // AllowAll is as safe for concurrent use as the limiters; like any
@@ -110,10 +110,14 @@ func AllowAll(now time.Time, policies ...Policy) ([]envelope.Bucket, bool) {
 			}
 		}
 	}
-	buckets := make([]envelope.Bucket, len(policies))
+	buckets := make([]envelope.Bucket, 0, len(policies))
 	for i, p := range policies {
-		buckets[i] = State(p.Limiter, p.Name, now)
-		buckets[i].Denied = refused[i]
+		if p.Limiter == nil {
+			continue
+		}
+		b := State(p.Limiter, p.Name, now)
+		b.Denied = refused[i]
+		buckets = append(buckets, b)
 	}
 	return buckets, allowed
 }
