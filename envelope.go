@@ -27,6 +27,10 @@ type Config struct {
 	// reporting. A panic in OnError is recovered and logged. It must be
 	// safe for concurrent use.
 	OnError func(r *http.Request, status int, e *APIError)
+	// RateLimit writes the rate-limit headers of an error that carries
+	// bucket state (see [RateLimitedBy], [APIError.WithRateLimit]). Nil
+	// means one built from the zero [RateLimitConfig].
+	RateLimit *RateLimitHeaders
 }
 
 // ErrorWriter renders errors as responses in one [Format]. Build it once
@@ -36,6 +40,7 @@ type ErrorWriter struct {
 	logger    *slog.Logger
 	challenge string
 	onError   func(*http.Request, int, *APIError)
+	rateLimit *RateLimitHeaders
 }
 
 // NewErrorWriter validates cfg and returns a writer. It fails when the
@@ -57,7 +62,7 @@ func NewErrorWriter(cfg Config) (*ErrorWriter, error) {
 	if !validHeaderValue(ch) {
 		return nil, fmt.Errorf("envelope: challenge %q holds control characters", ch)
 	}
-	return &ErrorWriter{format: cf, logger: cfg.Logger, challenge: ch, onError: cfg.OnError}, nil
+	return &ErrorWriter{format: cf, logger: cfg.Logger, challenge: ch, onError: cfg.OnError, rateLimit: cfg.RateLimit}, nil
 }
 
 // defaultWriter is built on first use: no init-time work.
@@ -109,9 +114,12 @@ var staleHeaders = [...]string{
 // X-Content-Type-Options: nosniff, Cache-Control: no-store (error
 // responses are not to be cached or stored, per OWASP), the request ID
 // header when there is an ID, and the error's own headers; a 401 without
-// WWW-Authenticate gets the configured challenge. It deletes headers that
-// described the body the handler meant to send (Content-Length, ETag,
-// Last-Modified, Content-Range, ...), keeping Content-Encoding. A status
+// WWW-Authenticate gets the configured challenge. An error carrying
+// rate-limit state gets the rate-limit headers and, on a 429 or 503,
+// Retry-After, set by [Config.RateLimit] (see [RateLimitedBy]). It deletes
+// headers that described the body the handler meant to send
+// (Content-Length, ETag, Last-Modified, Content-Range, ...), keeping
+// Content-Encoding. A status
 // outside 400–599 renders as 500, never a panic. For HEAD requests the
 // headers are the same and no body is written (RFC 9110 §9.3.2).
 //
@@ -175,6 +183,7 @@ func (ew *ErrorWriter) Write(w http.ResponseWriter, r *http.Request, err error) 
 		}
 		h[f.key] = []string{f.value}
 	}
+	ew.rateLimit.setErrorRateLimit(h, e, status)
 	if status == http.StatusUnauthorized && len(h["Www-Authenticate"]) == 0 {
 		h["Www-Authenticate"] = arr[4:5:5]
 	}

@@ -28,6 +28,7 @@ type APIError struct {
 	header     []headerField
 	extensions []Extension
 	cause      error
+	limits     *rateLimitState // see ratelimit_headers.go
 }
 
 // FieldError is one problem with one field of the request.

@@ -1,0 +1,13 @@
+module github.com/apienvelope/envelope/adapters/xrate
+
+go 1.24
+
+require (
+	github.com/apienvelope/envelope v0.0.0
+	github.com/stretchr/testify v1.12.1
+	golang.org/x/time v0.12.0
+)
+
+require go.yaml.in/yaml/v3 v3.0.5 // indirect
+
+replace github.com/apienvelope/envelope => ../..
