@@ -31,6 +31,24 @@ func newRouterMux() *http.ServeMux {
 	mux.HandleFunc("GET /text-500", func(w http.ResponseWriter, _ *http.Request) {
 		http.Error(w, "plain failure", http.StatusInternalServerError)
 	})
+	// A bare 405 with Allow and an empty write, as some routers send.
+	mux.HandleFunc("/bare-405", func(w http.ResponseWriter, _ *http.Request) {
+		w.Header().Add("Allow", "GET")
+		w.Header().Add("Allow", "OPTIONS")
+		w.WriteHeader(http.StatusMethodNotAllowed)
+		_, _ = w.Write(nil)
+	})
+	mux.HandleFunc("/bare-404", func(w http.ResponseWriter, _ *http.Request) {
+		w.WriteHeader(http.StatusNotFound)
+	})
+	mux.HandleFunc("/404-own-body", func(w http.ResponseWriter, _ *http.Request) {
+		w.WriteHeader(http.StatusNotFound)
+		_, _ = w.Write([]byte("{\"mine\":1}"))
+	})
+	mux.HandleFunc("/404-flushed", func(w http.ResponseWriter, _ *http.Request) {
+		w.WriteHeader(http.StatusNotFound)
+		w.(http.Flusher).Flush()
+	})
 	return mux
 }
 
@@ -54,6 +72,10 @@ func TestRouterErrors(t *testing.T) {
 		{"normal response untouched", http.MethodGet, "/items/7", 200, "", nil, `{"id":"7"}`},
 		{"created untouched", http.MethodPost, "/items", 201, "", nil, ""},
 		{"handler's own JSON 404 untouched", http.MethodGet, "/own-404", 404, "", nil, `{"custom":true}`},
+		{"bare 405 keeps Allow", http.MethodPost, "/bare-405", 405, "method_not_allowed", []string{"GET, OPTIONS"}, ""},
+		{"bare 404", http.MethodGet, "/bare-404", 404, "not_found", nil, ""},
+		{"404 with the handler's own untyped body", http.MethodGet, "/404-own-body", 404, "", nil, `{"mine":1}`},
+		{"bare 404 flushed by the handler", http.MethodGet, "/404-flushed", 404, "", nil, ""},
 		{"other plain-text statuses untouched", http.MethodGet, "/text-500", 500, "", nil, "plain failure\n"},
 	}
 	for _, tt := range tests {
