@@ -42,7 +42,8 @@ type MiddlewareOptions struct {
 // context, the request's state and the ResponseWriter wrapper); see
 // "Performance" in docs/middleware.md. It never modifies the incoming
 // request, and is safe for concurrent use. It returns an error when an
-// option is invalid (see [RequestID] and [SecurityHeaders]).
+// option is invalid (see [RequestID] and [SecurityHeaders]); it does not
+// panic.
 func Middleware(opts MiddlewareOptions) (func(http.Handler) http.Handler, error) {
 	if opts.RequestID.ErrorWriter == nil {
 		opts.RequestID.ErrorWriter = opts.ErrorWriter
@@ -103,6 +104,11 @@ var defaultChain = sync.OnceValue(func() func(http.Handler) http.Handler {
 // defaults:
 //
 //	http.ListenAndServe(":8080", envelope.Protect(mux))
+//
+// Every response gets an X-Request-Id (a safe incoming one or a fresh
+// UUIDv4) and the default security headers of [SecurityHeadersOptions];
+// panics are logged to [slog.Default] and answered with a 500 in the flat
+// format. The handler is safe for concurrent use; Protect does not panic.
 func Protect(h http.Handler) http.Handler {
 	return defaultChain()(h)
 }

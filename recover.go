@@ -50,13 +50,14 @@ type RecoverOptions struct {
 // text; it cannot crash the server or flood the log.
 //
 // The log record, at Error level, holds the request ID, method, path, the
-// value (escaped, capped at 8 KiB) and the current goroutine's stack
-// (capped at 16 KiB).
+// value (escaped, capped at 8 KiB), whether the response had started (and
+// its status if so) and the current goroutine's stack (capped at 16 KiB).
 //
 // Recover wraps the ResponseWriter to know whether the response started;
 // the wrapper implements Unwrap for [http.ResponseController] and claims
 // [http.Flusher] and [http.Hijacker] only when the underlying writer has
-// them. The middleware is safe for concurrent use.
+// them. The middleware is safe for concurrent use; Recover itself does not
+// panic.
 func Recover(opts RecoverOptions) func(http.Handler) http.Handler {
 	rc := &recoverer{logger: opts.Logger, writer: opts.ErrorWriter}
 	return func(next http.Handler) http.Handler {
@@ -156,7 +157,7 @@ func (rc *recoverer) log(r *http.Request, rw *responseWriter, p any) {
 	defer func() { _ = recover() }() // a panicking log handler must not take the server down
 	buf := make([]byte, maxPanicStackBytes)
 	stack := buf[:runtime.Stack(buf, false)]
-	attrs := make([]slog.Attr, 0, 7)
+	attrs := make([]slog.Attr, 0, 8)
 	if id := RequestIDFrom(ctx); id != "" {
 		attrs = append(attrs, slog.String("requestId", id))
 	}
@@ -167,8 +168,11 @@ func (rc *recoverer) log(r *http.Request, rw *responseWriter, p any) {
 	attrs = append(attrs,
 		slog.String("panic", escapeLogText(safePanicText(p), maxPanicValueBytes)),
 		slog.Bool("responseStarted", rw.started),
-		slog.String("stack", string(stack)),
 	)
+	if rw.started {
+		attrs = append(attrs, slog.Int("status", rw.status))
+	}
+	attrs = append(attrs, slog.String("stack", string(stack)))
 	msg := "envelope: panic recovered"
 	switch {
 	case rw.hijacked:

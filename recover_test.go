@@ -179,6 +179,7 @@ func TestRecoverAfterResponseStarted(t *testing.T) {
 			require.Len(t, logs, 1, "logged exactly once")
 			assert.Equal(t, "envelope: panic after the response started; aborting it", logs[0].msg)
 			assert.Equal(t, "late boom", logs[0].attrs["panic"])
+			assert.NotEmpty(t, logs[0].attrs["status"])
 			assert.Empty(t, serverLog.String(), "no superfluous WriteHeader, no second panic log")
 		})
 	}

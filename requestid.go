@@ -80,8 +80,8 @@ func newRequestIDConfig(opts RequestIDOptions) (*requestIDConfig, error) {
 // Headers: it sets the request ID header on the response before calling
 // the next handler; it never modifies the incoming request (the next
 // handler gets a shallow copy with a new context). It returns an error
-// when the header name is invalid. The middleware is safe for concurrent
-// use.
+// when the header name is invalid, and does not panic. The middleware is
+// safe for concurrent use.
 func RequestID(opts RequestIDOptions) (func(http.Handler) http.Handler, error) {
 	c, err := newRequestIDConfig(opts)
 	if err != nil {

@@ -236,3 +236,29 @@ func TestRequestIDDoesNotModifyRequest(t *testing.T) {
 	assert.NotSame(t, r, inner)
 	assert.Regexp(t, uuidV4, RequestIDFrom(inner.Context()))
 }
+
+// Whatever a client sends, the ID is either exactly what it sent (and
+// safe) or a fresh UUIDv4, never a cleaned-up variant.
+func FuzzRequestIDIncoming(f *testing.F) {
+	f.Add("req-1", "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01")
+	f.Add("a\nb", "00-00000000000000000000000000000000-00f067aa0ba902b7-01")
+	f.Add(strings.Repeat("x", 200), "")
+	c, err := newRequestIDConfig(RequestIDOptions{Traceparent: true})
+	require.NoError(f, err)
+	f.Fuzz(func(t *testing.T, id, tp string) {
+		r := httptest.NewRequest(http.MethodGet, "/", nil)
+		r.Header["X-Request-Id"] = []string{id}
+		r.Header["Traceparent"] = []string{tp}
+		rc, _ := c.begin(r, nil)
+		got := rc.st.id
+		switch {
+		case got == id:
+			assert.True(t, validRequestID(got))
+		case len(tp) == 55 && strings.Contains(tp, got):
+			assert.Regexp(t, `^[0-9a-f]{32}$`, got)
+		default:
+			assert.Regexp(t, uuidV4, got)
+		}
+		assert.Equal(t, got, rc.hdr[0])
+	})
+}

@@ -223,7 +223,7 @@ func parseProxy(p string) (netip.Prefix, error) {
 // is malformed (control characters, an unknown X-Frame-Options,
 // Referrer-Policy or Cross-Origin-Resource-Policy token, an HSTS value
 // without max-age), a trusted proxy does not parse, or Omit names a
-// header it does not send.
+// header it does not send; it does not panic.
 func SecurityHeaders(opts SecurityHeadersOptions) (func(http.Handler) http.Handler, error) {
 	s, err := newSecurityHeaders(opts)
 	if err != nil {
