@@ -392,3 +392,46 @@ func TestRecoverRace(t *testing.T) {
 	}
 	assert.Equal(t, workers*each/2, panics)
 }
+
+// Over HTTP/2 the writer can flush but not hijack; a late panic resets
+// the stream, so the client sees an error rather than a clean body.
+func TestRecoverHTTP2(t *testing.T) {
+	t.Parallel()
+	mw, rec := panicChain(t)
+	h := mw(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		_, canHijack := w.(http.Hijacker)
+		w.Header().Set("X-Can-Hijack", fmt.Sprint(canHijack))
+		if r.URL.Path == "/early" {
+			panic("early")
+		}
+		_, _ = w.Write([]byte(`{"items":[`))
+		w.(http.Flusher).Flush()
+		panic("late")
+	}))
+	buf := &lockedBuffer{}
+	srv := httptest.NewUnstartedServer(h)
+	srv.EnableHTTP2 = true
+	srv.Config.ErrorLog = log.New(buf, "", 0)
+	srv.StartTLS()
+	t.Cleanup(srv.Close)
+
+	resp, err := srv.Client().Get(srv.URL + "/early")
+	require.NoError(t, err)
+	body, err := io.ReadAll(resp.Body)
+	require.NoError(t, err)
+	_ = resp.Body.Close()
+	assert.Equal(t, 2, resp.ProtoMajor)
+	assert.Equal(t, http.StatusInternalServerError, resp.StatusCode)
+	assert.Equal(t, "false", resp.Header.Get("X-Can-Hijack"))
+	assert.Equal(t, "internal", decodeBody(t, body)["code"])
+
+	resp, err = srv.Client().Get(srv.URL + "/late")
+	require.NoError(t, err)
+	_, err = io.ReadAll(resp.Body)
+	_ = resp.Body.Close()
+	assert.Equal(t, http.StatusOK, resp.StatusCode)
+	assert.Error(t, err, "the stream is reset")
+
+	assert.Len(t, rec.all(), 2)
+	assert.Empty(t, buf.String())
+}
