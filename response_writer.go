@@ -136,6 +136,9 @@ func canHijack(w http.ResponseWriter) bool {
 	return false
 }
 
+// flushWriter, hijackWriter and flushHijackWriter add Flush and/or Hijack
+// to a wrapper, as [withCapabilities] picks them; every other method
+// forwards to it. base lets [chainWriter] find the chain's wrapper inside.
 type flushWriter[T capableWriter] struct{ b T }
 
 func (f flushWriter[T]) Header() http.Header         { return f.b.Header() }

@@ -238,7 +238,9 @@ func SecurityHeaders(opts SecurityHeadersOptions) (func(http.Handler) http.Handl
 }
 
 // apply sets the headers on h; it allocates nothing beyond the map's own
-// growth.
+// growth. The value slices are shared by every response (as net/http's
+// Header.Set would not): Set and Add replace or grow them safely; only
+// assigning into an element (h[k][0] = v) would be visible elsewhere.
 func (s *securityHeaders) apply(h http.Header, r *http.Request) {
 	for _, f := range s.fields {
 		h[f.key] = f.val
