@@ -219,6 +219,9 @@ func (ew *ErrorWriter) callOnError(ctx context.Context, r *http.Request, status 
 // log writes one record. It is cheap when the level is disabled, and a
 // logger or error that panics cannot take the request down with it.
 func (ew *ErrorWriter) log(ctx context.Context, r *http.Request, level slog.Level, msg string, e *APIError, cause error, status int) {
+	if _, ok := cause.(recoveredPanic); ok {
+		return // the recover middleware logged the panic, with its stack
+	}
 	l := ew.logger
 	if l == nil {
 		l = slog.Default()

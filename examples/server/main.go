@@ -11,6 +11,12 @@
 //	curl -i -X POST localhost:8080/flags -d '{"key":"beta","enabled":"yes"}'
 //	curl -i -X DELETE localhost:8080/flags/dark-mode
 //	curl -i localhost:8080/billing
+//	curl -i localhost:8080/boom
+//	curl -i -X PATCH localhost:8080/flags/dark-mode
+//
+// Every response carries a request ID and the security headers; panics
+// become clean 500s; the router's 404 and 405 pages are envelopes; bodies
+// over 1 MiB get a 413.
 package main
 
 import (
@@ -48,8 +54,18 @@ type store struct {
 	flags map[string]flagDef
 }
 
-// newServer returns the API's handler.
-func newServer() http.Handler {
+// newServer returns the API's handler: the routes, then the router's
+// 404/405 envelopes and the body limit, then the default chain (request ID,
+// security headers, panic recovery) around it all.
+func newServer(logger *slog.Logger) (http.Handler, error) {
+	ew, err := envelope.NewErrorWriter(envelope.Config{Logger: logger})
+	if err != nil {
+		return nil, err
+	}
+	mw, err := envelope.Middleware(envelope.MiddlewareOptions{ErrorWriter: ew, Logger: logger})
+	if err != nil {
+		return nil, err
+	}
 	s := &store{flags: map[string]flagDef{
 		"dark-mode": {Key: "dark-mode", Enabled: true},
 		"new-nav":   {Key: "new-nav", DependsOn: []string{"dark-mode"}},
@@ -64,7 +80,10 @@ func newServer() http.Handler {
 		return envelope.Wrap(errors.New("card provider: HTTP 502 from upstream"),
 			envelope.CodeInternal, "billing provider returned an unexpected error")
 	}))
-	return mux
+	mux.HandleFunc("GET /boom", func(http.ResponseWriter, *http.Request) {
+		panic("the example server's deliberate panic")
+	})
+	return mw(envelope.RouterErrors(envelope.BodyLimit(1 << 20)(mux))), nil
 }
 
 func (s *store) get(w http.ResponseWriter, r *http.Request) error {
@@ -135,15 +154,20 @@ func writeJSON(w http.ResponseWriter, status int, v any) error {
 func main() {
 	addr := flag.String("addr", "localhost:8080", "listen address")
 	flag.Parse()
-	slog.SetDefault(slog.New(slog.NewTextHandler(os.Stderr, nil)))
+	logger := slog.New(slog.NewTextHandler(os.Stderr, nil))
+	h, err := newServer(logger)
+	if err != nil {
+		logger.Error("configuration", "error", err)
+		os.Exit(1)
+	}
 	srv := &http.Server{
 		Addr:              *addr,
-		Handler:           newServer(),
+		Handler:           h,
 		ReadHeaderTimeout: 5 * time.Second,
 	}
-	slog.Info("listening", "addr", "http://"+*addr)
+	logger.Info("listening", "addr", "http://"+*addr)
 	if err := srv.ListenAndServe(); err != nil {
-		slog.Error("server stopped", "error", err)
+		logger.Error("server stopped", "error", err)
 		os.Exit(1)
 	}
 }

@@ -1,7 +1,9 @@
 package main
 
 import (
+	"encoding/json"
 	"io"
+	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -13,7 +15,9 @@ import (
 
 func TestServerErrors(t *testing.T) {
 	t.Parallel()
-	srv := httptest.NewServer(newServer())
+	h, err := newServer(slog.New(slog.DiscardHandler))
+	require.NoError(t, err)
+	srv := httptest.NewServer(h)
 	t.Cleanup(srv.Close)
 	cases := []struct {
 		name, method, path, body string
@@ -30,6 +34,10 @@ func TestServerErrors(t *testing.T) {
 		{"in use", "DELETE", "/flags/dark-mode", "", 409,
 			`{"code":"in_use","message":"The flag is still referenced.","fields":{"dependents":"flag.new-nav"}}`},
 		{"internal", "GET", "/billing", "", 500, `{"code":"internal","message":"billing provider returned an unexpected error"}`},
+		{"panic", "GET", "/boom", "", 500, `{"code":"internal","message":"An internal error occurred."}`},
+		{"no route", "GET", "/nowhere", "", 404, `{"code":"not_found","message":"The requested resource was not found."}`},
+		{"wrong method", "PATCH", "/flags/dark-mode", "", 405, `{"code":"method_not_allowed","message":"The request method is not supported for this resource."}`},
+		{"too large", "POST", "/flags", `{"key":"` + strings.Repeat("x", 1<<20) + `"}`, 413, `{"code":"payload_too_large","message":"The request body must not exceed 1048576 bytes."}`},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
@@ -41,8 +49,20 @@ func TestServerErrors(t *testing.T) {
 			body, err := io.ReadAll(resp.Body)
 			require.NoError(t, err)
 			assert.Equal(t, tc.status, resp.StatusCode)
-			assert.JSONEq(t, tc.want, string(body))
+			id := resp.Header.Get("X-Request-Id")
+			assert.Len(t, id, 36, "every response carries a fresh UUID request ID")
+			assert.Equal(t, "nosniff", resp.Header.Get("X-Content-Type-Options"))
+			assert.Equal(t, "DENY", resp.Header.Get("X-Frame-Options"))
 			assert.Equal(t, "application/json", resp.Header.Get("Content-Type"))
+			if resp.StatusCode >= 400 {
+				// The body names the same request ID as the header.
+				var m map[string]any
+				require.NoError(t, json.Unmarshal(body, &m))
+				assert.Equal(t, id, m["requestId"])
+				delete(m, "requestId")
+				body, _ = json.Marshal(m)
+			}
+			assert.JSONEq(t, tc.want, string(body))
 		})
 	}
 }
