@@ -27,6 +27,14 @@ type Config struct {
 	// reporting. A panic in OnError is recovered and logged. It must be
 	// safe for concurrent use.
 	OnError func(r *http.Request, status int, e *APIError)
+	// Alternates are formats a request may choose by content negotiation:
+	// a request whose Accept header prefers an alternate's media type over
+	// Format's (RFC 9110 §12.5.1) gets that alternate, such as
+	// [ProblemFormat] for "Accept: application/problem+json". Each must
+	// have a media type distinct from Format's and from the others'. When
+	// there are alternates, every error response carries "Vary: Accept".
+	// Nil means no negotiation: every response uses Format.
+	Alternates []Format
 }
 
 // ErrorWriter renders errors as responses in one [Format]. Build it once
@@ -36,6 +44,8 @@ type ErrorWriter struct {
 	logger    *slog.Logger
 	challenge []string
 	onError   func(*http.Request, int, *APIError)
+
+	alternates []*compiledFormat // chosen by Accept; see pick
 }
 
 // NewErrorWriter validates cfg and returns a writer. It fails when the
@@ -57,7 +67,11 @@ func NewErrorWriter(cfg Config) (*ErrorWriter, error) {
 	if !validHeaderValue(ch) {
 		return nil, fmt.Errorf("envelope: challenge %q holds control characters", ch)
 	}
-	return &ErrorWriter{format: cf, logger: cfg.Logger, challenge: []string{ch}, onError: cfg.OnError}, nil
+	alts, err := compileAlternates(cf, cfg.Alternates)
+	if err != nil {
+		return nil, err
+	}
+	return &ErrorWriter{format: cf, logger: cfg.Logger, challenge: []string{ch}, onError: cfg.OnError, alternates: alts}, nil
 }
 
 // defaultWriter is built on first use: no init-time work.
@@ -109,7 +123,8 @@ var staleHeaders = [...]string{
 // X-Content-Type-Options: nosniff, Cache-Control: no-store (error
 // responses are not to be cached or stored, per OWASP), the request ID
 // header when there is an ID, and the error's own headers; a 401 without
-// WWW-Authenticate gets the configured challenge. It deletes headers that
+// WWW-Authenticate gets the configured challenge; with [Config.Alternates],
+// Vary gains Accept. It deletes headers that
 // described the body the handler meant to send (Content-Length, ETag,
 // Last-Modified, Content-Range, ...), keeping Content-Encoding. A status
 // outside 400–599 renders as 500, never a panic. For HEAD requests the
@@ -132,7 +147,7 @@ func (ew *ErrorWriter) Write(w http.ResponseWriter, r *http.Request, err error) 
 		ew.log(ctx, r, slog.LevelError, "envelope: error after the response started; nothing written", e, err, 0)
 		return
 	}
-	cf := ew.format
+	cf := ew.pick(r)
 	status := cf.status(e)
 	id := ""
 	if st != nil {
@@ -146,10 +161,10 @@ func (ew *ErrorWriter) Write(w http.ResponseWriter, r *http.Request, err error) 
 		in.instance = r.URL.EscapedPath()
 	}
 	buf := getBuffer()
-	body, merr := cf.appendError((*buf)[:0], e, in)
+	body, merr := cf.render((*buf)[:0], e, in)
 	if merr != nil {
 		in.details = false
-		body, _ = cf.appendError(body[:0], e, in)
+		body, _ = cf.render(body[:0], e, in)
 		ew.log(ctx, r, slog.LevelError, "envelope: details or extension did not marshal; left out", e, merr, status)
 	}
 
@@ -172,6 +187,9 @@ func (ew *ErrorWriter) Write(w http.ResponseWriter, r *http.Request, err error) 
 			continue
 		}
 		h[f.key] = []string{f.value}
+	}
+	if len(ew.alternates) > 0 {
+		addVary(h, "Accept")
 	}
 	if status == http.StatusUnauthorized && len(h["Www-Authenticate"]) == 0 {
 		h["Www-Authenticate"] = ew.challenge

@@ -1,0 +1,261 @@
+package envelope
+
+import (
+	"encoding/json"
+	"flag"
+	"net/http"
+	"os"
+	"path/filepath"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+var update = flag.Bool("update", false, "rewrite golden files in testdata/")
+
+// goldenErrors are rendered in every preset and compared with
+// testdata/golden/<format>/<name>.json.
+func goldenErrors(t testing.TB) map[string]error {
+	return map[string]error{
+		"/not_found":    NotFound("Flag not found"),
+		"/validation":   Validation("").WithFieldCode("email", "required", "is required").WithField("items[2].sku", "must not be empty").WithField("email", "must be a valid email address"),
+		"/internal":     Internal(""),
+		"/conflict":     Conflict("Version conflict").WithDetails(map[string]int{"current_version": 3}).WithExtension("liveVersion", 8),
+		"/rate_limited": RateLimited("Slow down.").WithHeader("Retry-After", "30"),
+		"/domain":       domainErr(t, "version_drift"),
+		"/escaping":     InvalidRequest("<script>&\u2028\"quoted\"\n"),
+	}
+}
+
+func TestGoldenPresets(t *testing.T) {
+	t.Parallel()
+	for _, f := range Presets() {
+		t.Run(f.Name, func(t *testing.T) {
+			t.Parallel()
+			errs := goldenErrors(t)
+			srv := errorServer(t, Config{Format: fp(f)}, errs)
+			for path := range errs {
+				t.Run(path[1:], func(t *testing.T) {
+					t.Parallel()
+					resp, body := fetch(t, srv, http.MethodGet, path, http.Header{"X-Test-Id": {"req_golden"}})
+					assert.True(t, json.Valid(body), "body is not JSON: %s", body)
+					golden := filepath.Join("testdata", "golden", f.Name, path[1:]+".json")
+					if *update {
+						require.NoError(t, os.MkdirAll(filepath.Dir(golden), 0o755))
+						require.NoError(t, os.WriteFile(golden, append(body, '\n'), 0o644))
+					}
+					want, err := os.ReadFile(golden)
+					require.NoError(t, err, "run go test -update to create the golden files")
+					assert.Equal(t, string(want), string(body)+"\n")
+					assert.Equal(t, "req_golden", resp.Header.Get("X-Request-Id"))
+				})
+			}
+		})
+	}
+}
+
+func TestPresetsValid(t *testing.T) {
+	t.Parallel()
+	names := map[string]bool{}
+	for _, f := range Presets() {
+		require.NoError(t, f.Validate(), f.Name)
+		assert.False(t, names[f.Name], "two presets named %q", f.Name)
+		names[f.Name] = true
+	}
+	assert.Equal(t, "flat", Presets()[0].Name, "the default comes first")
+	// Presets are fresh copies: changing one does not change the next.
+	p := Presets()
+	p[1].CodeNames[CodeNotFound] = "gone_missing"
+	_, changed := NullDetailsFormat().CodeNames[CodeNotFound]
+	assert.False(t, changed)
+}
+
+func TestFormatValidate(t *testing.T) {
+	t.Parallel()
+	base := func(mod func(*Format)) Format {
+		f := FlatFormat()
+		mod(&f)
+		return f
+	}
+	tests := []struct {
+		name string
+		f    Format
+		ok   bool
+	}{
+		{"flat", FlatFormat(), true},
+		{"indent spaces", base(func(f *Format) { f.Indent = "  " }), true},
+		{"indent tab", base(func(f *Format) { f.Indent = "\t" }), true},
+		{"indent junk", base(func(f *Format) { f.Indent = " x" }), false},
+		{"duplicate names", base(func(f *Format) { f.Members[1].Name = "code" }), false},
+		{"empty name", base(func(f *Format) { f.Members[0].Name = "" }), false},
+		{"no members", Format{Name: "x"}, false},
+		{"bad kind", base(func(f *Format) { f.Members[0].Kind = 0 }), false},
+		{"validation 418", base(func(f *Format) { f.ValidationStatus = 418 }), false},
+		{"bad media type", base(func(f *Format) { f.MediaType = "not a media type" }), false},
+		{"shared spelling", base(func(f *Format) {
+			f.CodeNames = map[Code]string{CodeNotFound: "missing", CodeGone: "missing"}
+		}), false},
+		{"empty spelling", base(func(f *Format) { f.CodeNames = map[Code]string{CodeNotFound: ""} }), false},
+		{"fields on code", base(func(f *Format) { f.Members[0].CarriesFields = true }), false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			err := tt.f.Validate()
+			_, nerr := NewErrorWriter(Config{Format: &tt.f})
+			if tt.ok {
+				assert.NoError(t, err)
+				assert.NoError(t, nerr)
+			} else {
+				assert.Error(t, err)
+				assert.Error(t, nerr, "NewErrorWriter must validate too")
+			}
+		})
+	}
+}
+
+func TestProblemFormat(t *testing.T) {
+	t.Parallel()
+	errs := map[string]error{
+		"/items/7": NotFound("Flag not found").
+			WithExtension("status", 200).
+			WithExtension("type", "https://evil.example/").
+			WithExtension("title", "overridden").
+			WithExtension("detail", "overridden").
+			WithExtension("instance", "/elsewhere").
+			WithExtension("code", "overridden").
+			WithExtension("balance", 30),
+		"/validate":  Validation("Your request is not valid.").WithFieldCode("age", "min", "must be a positive integer").WithField("profile.color", "must be 'green', 'red' or 'blue'"),
+		"/teapot":    New("odd_status", "").WithStatus(299),
+		"/unprocess": Unprocessable("").WithStatus(422),
+	}
+	srv := errorServer(t, Config{Format: fp(ProblemFormat())}, errs)
+	tests := []struct {
+		path   string
+		status int
+		want   string
+	}{
+		{"/items/7", 404, `{"type":"about:blank","title":"Not Found","status":404,"detail":"Flag not found","instance":"/items/7","code":"not_found","requestId":"req_p","balance":30}`},
+		{"/validate", 400, `{"type":"about:blank","title":"Bad Request","status":400,"detail":"Your request is not valid.","instance":"/validate","code":"validation_failed","errors":[{"detail":"must be a positive integer","pointer":"#/age","code":"min"},{"detail":"must be 'green', 'red' or 'blue'","pointer":"#/profile/color"}],"requestId":"req_p"}`},
+		{"/teapot", 500, `{"type":"about:blank","title":"Internal Server Error","status":500,"detail":"` + builtinMessage(CodeInternal) + `","instance":"/teapot","code":"odd_status","requestId":"req_p"}`},
+	}
+	for _, tt := range tests {
+		t.Run(tt.path, func(t *testing.T) {
+			t.Parallel()
+			resp, body := fetch(t, srv, http.MethodGet, tt.path, http.Header{"X-Test-Id": {"req_p"}})
+			assert.Equal(t, tt.status, resp.StatusCode)
+			assert.Equal(t, ProblemMediaType, resp.Header.Get("Content-Type"))
+			assert.JSONEq(t, tt.want, string(body))
+			assert.Equal(t, tt.want, string(body), "member order")
+			var doc struct{ Status int }
+			require.NoError(t, json.Unmarshal(body, &doc))
+			assert.Equal(t, resp.StatusCode, doc.Status, "status member equals the real status (RFC 9457 §3.1.2)")
+		})
+	}
+}
+
+func TestProblemTypeBase(t *testing.T) {
+	t.Parallel()
+	f := ProblemFormat()
+	f.TypeBase = "https://api.example/problems/"
+	srv := errorServer(t, Config{Format: &f}, map[string]error{"/x": Gone("")})
+	_, body := fetch(t, srv, http.MethodGet, "/x", nil)
+	var doc map[string]any
+	require.NoError(t, json.Unmarshal(body, &doc))
+	assert.Equal(t, "https://api.example/problems/gone", doc["type"])
+	assert.Equal(t, builtinMessage(CodeGone), doc["title"])
+}
+
+// TestProblemAnnotation covers the hook through which the library overrides
+// the problem type and adds extensions (for quota-exceeded 429s).
+func TestProblemAnnotation(t *testing.T) {
+	t.Parallel()
+	cf, err := compileFormat(ProblemFormat())
+	require.NoError(t, err)
+	e := RateLimited("").WithExtension("violated-policies", "user's own").WithExtension("extra", 1)
+	in := renderInput{status: 429, message: e.Message(), details: true, problem: problemAnnotation{
+		typeURI:    "https://iana.org/assignments/http-problem-types#quota-exceeded",
+		title:      "Request cannot be satisfied as assigned quota has been exceeded",
+		extensions: []Extension{{Name: "violated-policies", Value: []string{"day"}}, {Name: "status", Value: 1}},
+	}}
+	body, err := cf.appendError(nil, e, in)
+	require.NoError(t, err)
+	assert.Equal(t, `{"type":"https://iana.org/assignments/http-problem-types#quota-exceeded","title":"Request cannot be satisfied as assigned quota has been exceeded","status":429,"detail":"`+e.Message()+`","code":"rate_limited","violated-policies":["day"],"extra":1}`, string(body))
+}
+
+func TestNegotiation(t *testing.T) {
+	t.Parallel()
+	errs := map[string]error{"/x": NotFound("nope")}
+	srv := errorServer(t, Config{Alternates: []Format{ProblemFormat()}}, errs)
+	plain := errorServer(t, Config{}, errs)
+	tests := []struct {
+		name, accept, vary, want string
+	}{
+		{"no accept", "", "", "application/json"},
+		{"problem", "application/problem+json", "", ProblemMediaType},
+		{"problem preferred", "application/json;q=0.5, application/problem+json", "", ProblemMediaType},
+		{"json preferred", "application/problem+json;q=0.4, application/json", "", "application/json"},
+		{"tie keeps main", "application/problem+json, application/json", "", "application/json"},
+		{"wildcard", "*/*", "", "application/json"},
+		{"application wildcard", "application/*", "", "application/json"},
+		{"case and spaces", " Application/Problem+JSON ; q=1.0", "", ProblemMediaType},
+		{"refused", "application/problem+json;q=0", "", "application/json"},
+		{"bad q", "application/problem+json;q=abc", "", "application/json"},
+		{"vary kept", "application/problem+json", "Origin", ProblemMediaType},
+		{"vary not duplicated", "application/problem+json", "accept", ProblemMediaType},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			h := http.Header{}
+			if tt.accept != "" {
+				h.Set("Accept", tt.accept)
+			}
+			path := "/x"
+			resp, body := fetch(t, srv, http.MethodGet, path, h)
+			assert.Equal(t, tt.want, resp.Header.Get("Content-Type"))
+			assert.Equal(t, 404, resp.StatusCode)
+			assert.True(t, json.Valid(body))
+			assert.Equal(t, []string{"Accept"}, resp.Header.Values("Vary"))
+			resp, _ = fetch(t, plain, http.MethodGet, path, h)
+			assert.Equal(t, "application/json", resp.Header.Get("Content-Type"), "no negotiation without alternates")
+			assert.Empty(t, resp.Header.Values("Vary"))
+		})
+	}
+}
+
+func TestNegotiationVaryMerge(t *testing.T) {
+	t.Parallel()
+	ew, err := NewErrorWriter(Config{Alternates: []Format{ProblemFormat()}})
+	require.NoError(t, err)
+	for _, pre := range [][]string{{"Origin"}, {"accept"}, {"Origin, Accept-Encoding"}, {"*"}} {
+		srv := newVaryServer(t, ew, pre)
+		resp, _ := fetch(t, srv, http.MethodGet, "/", nil)
+		got := resp.Header.Values("Vary")
+		switch pre[0] {
+		case "accept", "*":
+			assert.Equal(t, pre, got)
+		default:
+			assert.Equal(t, append(append([]string(nil), pre...), "Accept"), got)
+		}
+	}
+}
+
+func newVaryServer(t *testing.T, ew *ErrorWriter, vary []string) *httptestServer {
+	t.Helper()
+	return newServer(t, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header()["Vary"] = vary
+		ew.Write(w, r, NotFound(""))
+	}))
+}
+
+func TestAlternatesValidated(t *testing.T) {
+	t.Parallel()
+	_, err := NewErrorWriter(Config{Alternates: []Format{FlatFormat()}})
+	assert.Error(t, err, "same media type as the main format")
+	_, err = NewErrorWriter(Config{Alternates: []Format{ProblemFormat(), ProblemFormat()}})
+	assert.Error(t, err, "two alternates with one media type")
+	_, err = NewErrorWriter(Config{Alternates: []Format{{Name: "empty", MediaType: "application/x+json"}}})
+	assert.Error(t, err, "invalid alternate")
+}
