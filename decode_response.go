@@ -285,6 +285,9 @@ func (df *decodeFormat) match(top jsonObject, mt string) (jsonObject, int, bool)
 		}
 		score += 3
 		seen++
+		if m.Empty != EmptyOmit {
+			score++ // a member the format always writes marks its shape
+		}
 		if m.Kind == MemberCode {
 			score += df.spellingScore(jsonString(v))
 		}
