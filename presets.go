@@ -1,5 +1,7 @@
 package envelope
 
+import "strings"
+
 // Presets for the wire shapes that published API error contracts use. Each
 // is named by its shape. Every function returns a fresh Format that the
 // caller may modify (add CodeNames for domain codes, change the request ID
@@ -170,4 +172,18 @@ func Presets() []Format {
 		MessageFirstFormat(),
 		ProblemFormat(),
 	}
+}
+
+// WireCode returns how f spells code on the wire: its CodeNames entry, or
+// the code cased by CodeCase behind CodePrefix. It is what error bodies in
+// f carry and what the generated documents list.
+func (f *Format) WireCode(code Code) string {
+	if name, ok := f.CodeNames[code]; ok {
+		return name
+	}
+	s := string(code)
+	if f.CodeCase == CodeUpper {
+		s = strings.ToUpper(s)
+	}
+	return f.CodePrefix + s
 }
