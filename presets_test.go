@@ -3,7 +3,9 @@ package envelope
 import (
 	"encoding/json"
 	"flag"
+	"log/slog"
 	"net/http"
+	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"testing"
@@ -259,3 +261,101 @@ func TestAlternatesValidated(t *testing.T) {
 	_, err = NewErrorWriter(Config{Alternates: []Format{{Name: "empty", MediaType: "application/x+json"}}})
 	assert.Error(t, err, "invalid alternate")
 }
+
+// TestWireCodeMatchesEncoder keeps Format.WireCode, used by the generated
+// documents, in step with what the encoder writes.
+func TestWireCodeMatchesEncoder(t *testing.T) {
+	t.Parallel()
+	for _, f := range Presets() {
+		cf, err := compileFormat(f)
+		require.NoError(t, err)
+		for _, info := range Codes() {
+			var want string
+			require.NoError(t, json.Unmarshal(cf.appendCode(nil, info.Code), &want))
+			assert.Equal(t, want, f.WireCode(info.Code), "%s %s", f.Name, info.Code)
+		}
+	}
+}
+
+// TestCustomFormatRoundTrip declares a format, serves an error in it and
+// decodes it with a decoder told about the format.
+func TestCustomFormatRoundTrip(t *testing.T) {
+	t.Parallel()
+	f := Format{
+		Name:      "custom",
+		MediaType: "application/vnd.example.error+json",
+		Wrap:      "failure",
+		Members: []Member{
+			{Kind: MemberCode, Name: "kind"},
+			{Kind: MemberMessage, Name: "text"},
+			{Kind: MemberFields, Name: "problems", Fields: FieldsObjects},
+			{Kind: MemberRequestID, Name: "trace"},
+		},
+		CodeCase:         CodeUpper,
+		CodePrefix:       "E_",
+		CodeNames:        map[Code]string{CodeValidation: "E_BAD_INPUT"},
+		ValidationStatus: 422,
+		RequestIDHeader:  "X-Trace-Id",
+	}
+	srv := errorServer(t, Config{Format: &f}, map[string]error{
+		"/v": Validation("no").WithFieldCode("a.b", "required", "is required"),
+		"/n": NotFound("gone fishing"),
+	})
+	d, err := NewDecoder(DecoderConfig{Formats: append(Presets(), f)})
+	require.NoError(t, err)
+	resp, body := fetch(t, srv, http.MethodGet, "/v", http.Header{"X-Test-Id": {"t1"}})
+	assert.Equal(t, `{"failure":{"kind":"E_BAD_INPUT","text":"no","problems":[{"field":"a.b","code":"required","message":"is required"}],"trace":"t1"}}`, string(body))
+	assert.Equal(t, "t1", resp.Header.Get("X-Trace-Id"))
+	assert.Empty(t, resp.Header.Get("X-Request-Id"))
+	e := d.Decode(resp.StatusCode, resp.Header, body)
+	assert.Equal(t, CodeValidation, e.Code())
+	assert.Equal(t, 422, e.Status())
+	assert.Equal(t, []FieldError{{Field: "a.b", Code: "required", Message: "is required"}}, e.Fields())
+	resp, body = fetch(t, srv, http.MethodGet, "/n", nil)
+	e = d.Decode(resp.StatusCode, resp.Header, body)
+	assert.Equal(t, CodeNotFound, e.Code())
+	assert.Equal(t, "gone fishing", e.Message())
+}
+
+func BenchmarkWriteFormats(b *testing.B) {
+	e := Validation("email is required").WithField("email", "must be a valid email address")
+	indented := NullDetailsFormat()
+	indented.Indent = "  "
+	for _, f := range append(Presets(), indented) {
+		name := f.Name
+		if f.Indent != "" {
+			name += "-indent"
+		}
+		b.Run(name, func(b *testing.B) {
+			ew, err := NewErrorWriter(Config{Format: &f, Logger: slog.New(slog.DiscardHandler)})
+			require.NoError(b, err)
+			r := httptest.NewRequest(http.MethodPost, "/flags", nil)
+			w := &discardWriter{h: http.Header{}}
+			b.ReportAllocs()
+			for b.Loop() {
+				clear(w.h)
+				ew.Write(w, r, e)
+			}
+		})
+	}
+}
+
+func BenchmarkWriteNegotiated(b *testing.B) {
+	ew, err := NewErrorWriter(Config{Alternates: []Format{ProblemFormat()}, Logger: slog.New(slog.DiscardHandler)})
+	require.NoError(b, err)
+	r := httptest.NewRequest(http.MethodGet, "/flags/x", nil)
+	r.Header.Set("Accept", "application/json;q=0.9, application/problem+json")
+	w := &discardWriter{h: http.Header{}}
+	b.ReportAllocs()
+	for b.Loop() {
+		clear(w.h)
+		ew.Write(w, r, ErrNotFound)
+	}
+}
+
+// discardWriter is a ResponseWriter that keeps headers and drops the body.
+type discardWriter struct{ h http.Header }
+
+func (w *discardWriter) Header() http.Header         { return w.h }
+func (w *discardWriter) Write(p []byte) (int, error) { return len(p), nil }
+func (w *discardWriter) WriteHeader(int)             {}
