@@ -202,8 +202,9 @@ func (d *Decoder) Decode(status int, header http.Header, body []byte) *APIError 
 	var best *decodeFormat
 	var bestInner jsonObject
 	bestScore := math.MinInt
+	wrapped := map[string]jsonObject{} // parsed once per wrapping member
 	for _, df := range d.formats {
-		inner, score, ok := df.match(top, mt)
+		inner, score, ok := df.match(top, mt, wrapped)
 		if ok && (score > bestScore) {
 			best, bestInner, bestScore = df, inner, score
 		}
@@ -229,16 +230,19 @@ func (d *Decoder) fallback(status int, header http.Header, cause error) *APIErro
 
 // match reports whether the object fits df, how well, and the object that
 // holds the members (the nested one for a wrapping format).
-func (df *decodeFormat) match(top jsonObject, mt string) (jsonObject, int, bool) {
+func (df *decodeFormat) match(top jsonObject, mt string, wrapped map[string]jsonObject) (jsonObject, int, bool) {
 	score := 0
 	inner := top
 	if df.f.Wrap != "" {
-		v, ok := top.get(df.f.Wrap)
-		if !ok || jsonKind(v) != '{' {
-			return nil, 0, false
+		var ok bool
+		if inner, ok = wrapped[df.f.Wrap]; !ok {
+			v, found := top.get(df.f.Wrap)
+			if found && jsonKind(v) == '{' {
+				inner, _ = parseObject(v)
+			}
+			wrapped[df.f.Wrap] = inner
 		}
-		var err error
-		if inner, err = parseObject(v); err != nil {
+		if inner == nil {
 			return nil, 0, false
 		}
 		score += 2

@@ -127,8 +127,11 @@ func FuzzDecode(f *testing.F) {
 		if s := e.Status(); s < 400 || s > 599 {
 			t.Fatalf("status %d", s)
 		}
-		if e.Code() == "" || e.Message() == "" && e.Code() != "" && builtinMessage(e.Category()) == "" {
-			t.Fatalf("code %q", e.Code())
+		if e.Code() == "" || !isBuiltin(e.Category()) {
+			t.Fatalf("code %q, category %q", e.Code(), e.Category())
+		}
+		if e.Unwrap() != nil && e.Message() != builtinMessage(e.Code()) {
+			t.Fatalf("a body that is not an envelope leaked into the message: %q", e.Message())
 		}
 		_ = e.Fields()
 		_ = e.Category()
