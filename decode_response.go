@@ -161,7 +161,8 @@ func (d *Decoder) FromResponse(resp *http.Response) *APIError {
 // expects from an error), message, field errors (also recovered from JSON
 // Pointers), details as [encoding/json.RawMessage], the request ID (from
 // the body, else the format's request ID header) and members the format
-// does not define as extensions. It keeps the headers a client acts on:
+// does not define as extensions (their values as
+// [encoding/json.RawMessage]). It keeps the headers a client acts on:
 // Retry-After (an HTTP-date is turned into seconds, counted from the
 // response's Date header when there is one; see [RetryAfterOf]), Allow,
 // WWW-Authenticate, the rate-limit headers (RateLimit, RateLimit-Policy,

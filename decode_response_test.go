@@ -338,24 +338,6 @@ func TestDecoderConfig(t *testing.T) {
 	assert.Error(t, e.Unwrap())
 }
 
-func TestCategory(t *testing.T) {
-	t.Parallel()
-	tests := []struct {
-		e    *APIError
-		want Code
-	}{
-		{nil, CodeInternal},
-		{NotFound(""), CodeNotFound},
-		{domainErr(t, "token_rate_limit"), CodeRateLimited},
-		{New("subscription_expired", "").WithStatus(402), CodePaymentRequired},
-		{New("weird", "").WithStatus(418), CodeInvalidRequest},
-		{New("never_registered", ""), CodeInternal},
-	}
-	for _, tt := range tests {
-		assert.Equal(t, tt.want, tt.e.Category(), "%v", tt.e)
-	}
-}
-
 func TestPointerToPath(t *testing.T) {
 	t.Parallel()
 	for _, path := range []string{"email", "user.email", "items[2].sku", "a~b", "a/b", "naïve", "x y", "", "2", "matrix[0][1]"} {
