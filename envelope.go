@@ -124,11 +124,11 @@ var staleHeaders = [...]string{
 // responses are not to be cached or stored, per OWASP), the request ID
 // header when there is an ID, and the error's own headers; a 401 without
 // WWW-Authenticate gets the configured challenge; with [Config.Alternates],
-// Vary gains Accept. It deletes headers that
-// described the body the handler meant to send (Content-Length, ETag,
-// Last-Modified, Content-Range, ...), keeping Content-Encoding. A status
-// outside 400–599 renders as 500, never a panic. For HEAD requests the
-// headers are the same and no body is written (RFC 9110 §9.3.2).
+// Vary gains Accept. It deletes headers that described the body the handler
+// meant to send (Content-Length, ETag, Last-Modified, Content-Range, ...),
+// keeping Content-Encoding. A status outside 400–599 renders as 500, never
+// a panic. For HEAD requests the headers are the same and no body is
+// written (RFC 9110 §9.3.2).
 //
 // When the response has already started (as the middleware can tell), Write
 // writes nothing and logs, rather than corrupting the response.

@@ -158,10 +158,10 @@ type Format struct {
 	// of a not_found error is TypeBase + "not_found". Empty means every
 	// type is "about:blank" (RFC 9457 §4.2.1).
 	TypeBase string
-	// Indent, when set, pretty-prints bodies with this indent per level
-	// (as [encoding/json.Indent] does), for contracts that document an indented
-	// layout. It may hold only spaces and tabs. Empty means compact bodies,
-	// which is what almost every API sends.
+	// Indent, when set, pretty-prints bodies with this indent per level (as
+	// [encoding/json.Indent] does), for contracts that document an
+	// indented layout. It may hold only spaces and tabs. Empty means
+	// compact bodies, which is what almost every API sends.
 	Indent string
 }
 
