@@ -24,6 +24,9 @@ type renderInput struct {
 	requestID string
 	instance  string
 	details   bool // render details and extensions (false after a marshal failure)
+	// problem overrides the problem type and adds extension members; set
+	// by annotate (render.go).
+	problem problemAnnotation
 }
 
 // appendError appends the body of e. It returns an error only when a
@@ -83,14 +86,18 @@ func (cf *compiledFormat) appendError(dst []byte, e *APIError, in renderInput) (
 			dst = strconv.AppendInt(dst, int64(in.status), 10)
 		case MemberType:
 			dst = append(sep(dst), m.key...)
-			if cf.f.TypeBase == "" {
+			if in.problem.typeURI != "" {
+				dst = appendJSONString(dst, in.problem.typeURI)
+			} else if cf.f.TypeBase == "" {
 				dst = append(dst, `"about:blank"`...)
 			} else {
 				dst = appendJSONString(dst, cf.f.TypeBase+string(e.Code()))
 			}
 		case MemberTitle:
 			dst = append(sep(dst), m.key...)
-			if cf.f.TypeBase == "" {
+			if in.problem.title != "" {
+				dst = appendJSONString(dst, in.problem.title)
+			} else if cf.f.TypeBase == "" {
 				dst = appendJSONString(dst, http.StatusText(in.status))
 			} else {
 				dst = appendJSONString(dst, defaultMessage(e.Code(), in.status))
@@ -103,8 +110,12 @@ func (cf *compiledFormat) appendError(dst []byte, e *APIError, in renderInput) (
 		}
 	}
 	if in.details {
-		for i, x := range e.extensions {
-			if x.Name == "" || cf.reserved[x.Name] || !utf8.ValidString(x.Name) || extensionSeen(e.extensions[:i], x.Name) {
+		xs := e.extensions
+		if len(in.problem.extensions) > 0 {
+			xs = append(append([]Extension(nil), in.problem.extensions...), xs...)
+		}
+		for i, x := range xs {
+			if x.Name == "" || cf.reserved[x.Name] || !utf8.ValidString(x.Name) || extensionSeen(xs[:i], x.Name) {
 				continue
 			}
 			dst = sep(dst)

@@ -31,6 +31,14 @@ type Config struct {
 	// bucket state (see [RateLimitedBy], [APIError.WithRateLimit]). Nil
 	// means one built from the zero [RateLimitConfig].
 	RateLimit *RateLimitHeaders
+	// Alternates are formats a request may choose by content negotiation:
+	// a request whose Accept header prefers an alternate's media type over
+	// Format's (RFC 9110 §12.5.1) gets that alternate, such as
+	// [ProblemFormat] for "Accept: application/problem+json". Each must
+	// have a media type distinct from Format's and from the others'. When
+	// there are alternates, every error response carries "Vary: Accept".
+	// Nil means no negotiation: every response uses Format.
+	Alternates []Format
 }
 
 // ErrorWriter renders errors as responses in one [Format]. Build it once
@@ -41,6 +49,8 @@ type ErrorWriter struct {
 	challenge string
 	onError   func(*http.Request, int, *APIError)
 	rateLimit *RateLimitHeaders
+
+	alternates []*compiledFormat // chosen by Accept; see pick
 }
 
 // NewErrorWriter validates cfg and returns a writer. It fails when the
@@ -62,7 +72,11 @@ func NewErrorWriter(cfg Config) (*ErrorWriter, error) {
 	if !validHeaderValue(ch) {
 		return nil, fmt.Errorf("envelope: challenge %q holds control characters", ch)
 	}
-	return &ErrorWriter{format: cf, logger: cfg.Logger, challenge: ch, onError: cfg.OnError, rateLimit: cfg.RateLimit}, nil
+	alts, err := compileAlternates(cf, cfg.Alternates)
+	if err != nil {
+		return nil, err
+	}
+	return &ErrorWriter{format: cf, logger: cfg.Logger, challenge: ch, onError: cfg.OnError, rateLimit: cfg.RateLimit, alternates: alts}, nil
 }
 
 // defaultWriter is built on first use: no init-time work.
@@ -116,12 +130,12 @@ var staleHeaders = [...]string{
 // header when there is an ID, and the error's own headers; a 401 without
 // WWW-Authenticate gets the configured challenge. An error carrying
 // rate-limit state gets the rate-limit headers and, on a 429 or 503,
-// Retry-After, set by [Config.RateLimit] (see [RateLimitedBy]). It deletes
-// headers that described the body the handler meant to send
-// (Content-Length, ETag, Last-Modified, Content-Range, ...), keeping
-// Content-Encoding. A status
-// outside 400–599 renders as 500, never a panic. For HEAD requests the
-// headers are the same and no body is written (RFC 9110 §9.3.2).
+// Retry-After, set by [Config.RateLimit] (see [RateLimitedBy]). With
+// [Config.Alternates], Vary gains Accept. It deletes headers that described
+// the body the handler meant to send (Content-Length, ETag, Last-Modified,
+// Content-Range, ...), keeping Content-Encoding. A status outside 400–599
+// renders as 500, never a panic. For HEAD requests the headers are the same
+// and no body is written (RFC 9110 §9.3.2).
 //
 // When the response has already started (as the middleware can tell), Write
 // writes nothing and logs, rather than corrupting the response.
@@ -140,7 +154,7 @@ func (ew *ErrorWriter) Write(w http.ResponseWriter, r *http.Request, err error) 
 		ew.log(ctx, r, slog.LevelError, "envelope: error after the response started; nothing written", e, err, 0)
 		return
 	}
-	cf := ew.format
+	cf := ew.pick(r)
 	status := cf.status(e)
 	id := ""
 	if st != nil {
@@ -154,10 +168,10 @@ func (ew *ErrorWriter) Write(w http.ResponseWriter, r *http.Request, err error) 
 		in.instance = r.URL.EscapedPath()
 	}
 	buf := getBuffer()
-	body, merr := cf.appendError((*buf)[:0], e, in)
+	body, merr := cf.render((*buf)[:0], e, in)
 	if merr != nil {
 		in.details = false
-		body, _ = cf.appendError(body[:0], e, in)
+		body, _ = cf.render(body[:0], e, in)
 		ew.log(ctx, r, slog.LevelError, "envelope: details or extension did not marshal; left out", e, merr, status)
 	}
 
@@ -184,6 +198,9 @@ func (ew *ErrorWriter) Write(w http.ResponseWriter, r *http.Request, err error) 
 		h[f.key] = []string{f.value}
 	}
 	ew.rateLimit.setErrorRateLimit(h, e, status)
+	if len(ew.alternates) > 0 {
+		addVary(h, "Accept")
+	}
 	if status == http.StatusUnauthorized && len(h["Www-Authenticate"]) == 0 {
 		h["Www-Authenticate"] = arr[4:5:5]
 	}

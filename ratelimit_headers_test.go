@@ -761,13 +761,6 @@ func BenchmarkRateLimitWrite429(b *testing.B) {
 	}
 }
 
-// discardWriter is a ResponseWriter that keeps headers and drops the body.
-type discardWriter struct{ h http.Header }
-
-func (w *discardWriter) Header() http.Header         { return w.h }
-func (w *discardWriter) WriteHeader(int)             {}
-func (w *discardWriter) Write(p []byte) (int, error) { return len(p), nil }
-
 // FuzzRateLimitSet checks that whatever a limiter reports, every header is
 // a valid field value, the IETF fields parse strictly as RFC 9651 lists of
 // the buckets with representable names, the legacy numbers are
