@@ -10,6 +10,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -204,17 +205,19 @@ func TestRecoverAbortHandlerPropagates(t *testing.T) {
 func TestRecoverHijacked(t *testing.T) {
 	t.Parallel()
 	mw, rec := panicChain(t)
-	srv, serverLog := serveLogged(t, mw(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
+	done := make(chan struct{})
+	srv, serverLog := serveLogged(t, returned(done, mw(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
 		conn, brw, err := http.NewResponseController(w).Hijack()
 		require.NoError(t, err)
 		defer conn.Close()
 		_, _ = brw.WriteString("HTTP/1.1 200 OK\r\nContent-Length: 2\r\nConnection: close\r\n\r\nhi")
 		_ = brw.Flush()
 		panic("after hijack")
-	})))
+	}))))
 	resp, body := do(t, srv, http.MethodGet, "/", nil, nil)
 	assert.Equal(t, http.StatusOK, resp.StatusCode)
 	assert.Equal(t, "hi", string(body))
+	waitReturned(t, done)
 	logs := rec.all()
 	require.Len(t, logs, 1)
 	assert.Equal(t, "envelope: panic after hijacking the connection", logs[0].msg)
@@ -224,14 +227,16 @@ func TestRecoverHijacked(t *testing.T) {
 func TestRecoverHijackedThroughAssertion(t *testing.T) {
 	t.Parallel()
 	mw, rec := panicChain(t)
-	srv, serverLog := serveLogged(t, mw(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
+	done := make(chan struct{})
+	srv, serverLog := serveLogged(t, returned(done, mw(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
 		conn, _, err := w.(http.Hijacker).Hijack()
 		require.NoError(t, err)
 		_ = conn.Close()
 		panic("after hijack")
-	})))
+	}))))
 	_, err := srv.Client().Get(srv.URL)
 	require.Error(t, err)
+	waitReturned(t, done)
 	require.Len(t, rec.all(), 1)
 	assert.Empty(t, serverLog.String())
 }
@@ -430,4 +435,23 @@ func TestRecoverHTTP2(t *testing.T) {
 
 	assert.Len(t, rec.all(), 2)
 	assert.Empty(t, buf.String())
+}
+
+// returned wraps h so that done is closed once h has returned: a test whose
+// client sees the connection end (a hijack) can then wait for the server
+// side to finish logging before it looks at the log.
+func returned(done chan struct{}, h http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		defer close(done)
+		h.ServeHTTP(w, r)
+	})
+}
+
+func waitReturned(t *testing.T, done <-chan struct{}) {
+	t.Helper()
+	select {
+	case <-done:
+	case <-time.After(10 * time.Second):
+		t.Fatal("the handler chain never returned")
+	}
 }
