@@ -27,6 +27,11 @@ type Config struct {
 	// reporting. A panic in OnError is recovered and logged. It must be
 	// safe for concurrent use.
 	OnError func(r *http.Request, status int, e *APIError)
+	// Localizer, when set, picks public messages in the language the
+	// request's Accept-Language asks for, and makes Write set
+	// Content-Language and add Accept-Language to Vary (see [Localizer]).
+	// Nil means no localization, at no cost.
+	Localizer *Localizer
 }
 
 // ErrorWriter renders errors as responses in one [Format]. Build it once
@@ -36,6 +41,7 @@ type ErrorWriter struct {
 	logger    *slog.Logger
 	challenge []string
 	onError   func(*http.Request, int, *APIError)
+	localizer *Localizer
 }
 
 // NewErrorWriter validates cfg and returns a writer. It fails when the
@@ -57,7 +63,7 @@ func NewErrorWriter(cfg Config) (*ErrorWriter, error) {
 	if !validHeaderValue(ch) {
 		return nil, fmt.Errorf("envelope: challenge %q holds control characters", ch)
 	}
-	return &ErrorWriter{format: cf, logger: cfg.Logger, challenge: []string{ch}, onError: cfg.OnError}, nil
+	return &ErrorWriter{format: cf, logger: cfg.Logger, challenge: []string{ch}, onError: cfg.OnError, localizer: cfg.Localizer}, nil
 }
 
 // defaultWriter is built on first use: no init-time work.
@@ -141,15 +147,21 @@ func (ew *ErrorWriter) Write(w http.ResponseWriter, r *http.Request, err error) 
 	if id == "" && e.requestID != "" && validRequestID(e.requestID) {
 		id = e.requestID
 	}
-	in := renderInput{status: status, message: e.Message(), requestID: id, details: true}
+	msg, re, lang := "", e, []string(nil)
+	if ew.localizer != nil {
+		msg, re, lang = ew.localizer.localize(r, e)
+	} else {
+		msg = e.Message()
+	}
+	in := renderInput{status: status, message: msg, requestID: id, details: true}
 	if r != nil && r.URL != nil {
 		in.instance = r.URL.EscapedPath()
 	}
 	buf := getBuffer()
-	body, merr := cf.appendError((*buf)[:0], e, in)
+	body, merr := cf.appendError((*buf)[:0], re, in)
 	if merr != nil {
 		in.details = false
-		body, _ = cf.appendError(body[:0], e, in)
+		body, _ = cf.appendError(body[:0], re, in)
 		ew.log(ctx, r, slog.LevelError, "envelope: details or extension did not marshal; left out", e, merr, status)
 	}
 
@@ -165,6 +177,12 @@ func (ew *ErrorWriter) Write(w http.ResponseWriter, r *http.Request, err error) 
 	h["Cache-Control"] = arr[1:2:2]
 	if id != "" && cf.idHeader != "" {
 		h[cf.idHeader] = arr[2:3:3]
+	}
+	if ew.localizer != nil {
+		if lang != nil {
+			h["Content-Language"] = lang
+		}
+		addVaryAcceptLanguage(h)
 	}
 	for _, f := range e.header {
 		if !validHeaderName(f.key) || !validHeaderValue(f.value) {

@@ -1,0 +1,455 @@
+package envelope
+
+import (
+	"fmt"
+	"net/http"
+	"slices"
+	"strings"
+
+	"golang.org/x/text/feature/plural"
+	"golang.org/x/text/language"
+	"golang.org/x/text/message"
+	"golang.org/x/text/message/catalog"
+)
+
+// LocalizerOptions configures a [Localizer]. The zero value offers the
+// built-in messages in every shipped language (English, German, French,
+// Spanish, Japanese, Brazilian Portuguese), with English as the default.
+type LocalizerOptions struct {
+	// Default is the language used when the request's Accept-Language
+	// matches none offered, is missing or is malformed. The zero Tag
+	// means English. It must have messages for every built-in code: a
+	// shipped language does, another needs a catalog that supplies them.
+	Default language.Tag
+	// Languages restricts the languages offered. Nil means every language
+	// that has messages, built in or from Catalogs. Default is always
+	// offered.
+	Languages []language.Tag
+	// Catalogs are overlaid, in order, on the built-in messages: a later
+	// catalog's message for a (language, code) or (language, field key)
+	// replaces an earlier one. They add codes, field keys and languages.
+	Catalogs []Catalog
+}
+
+// Localizer picks the public message of each error, and of each field error,
+// in the language the client asks for. Plug it into [Config.Localizer].
+//
+// For each response the [ErrorWriter] negotiates a language from the
+// request's Accept-Language header (RFC 9110 §12.5.4) against the
+// languages offered, then takes:
+//   - the error's own message, when it was given one explicitly (New,
+//     WithMessage, ...): an explicit message always wins;
+//   - otherwise the catalog message for the error's code in that language,
+//     formatted with the error's [APIError.WithArgs] arguments;
+//   - otherwise, as without a Localizer, the code's default message.
+//
+// Field errors are treated alike: one with an explicit Message keeps it, one
+// with an empty Message gets the catalog message for its Code formatted
+// with its Args, or else the generic "invalid" field message.
+//
+// A message whose placeholders need more arguments than given is not used.
+// A language missing a message falls back to the default language's.
+//
+// The zero Localizer is not usable; build one with [NewLocalizer]. A
+// Localizer is immutable and safe for concurrent use.
+type Localizer struct {
+	langs   []*localeMessages // langs[0] is the default
+	matcher language.Matcher
+}
+
+// localeMessages is everything the writer needs for one language.
+type localeMessages struct {
+	tag     language.Tag
+	header  []string // Content-Language value, shared (len == cap == 1)
+	codes   map[Code]*compiledMessage
+	fields  map[string]*compiledMessage
+	printer *message.Printer
+}
+
+// compiledMessage is a message ready to print. A message without arguments
+// is printed once, at construction.
+type compiledMessage struct {
+	key   string // catalog key; "" when text is final
+	text  string
+	nargs int
+}
+
+// NewLocalizer validates opts and returns a Localizer: it builds the
+// [language.Matcher] and the [catalog.Builder] once, here. It fails, with an
+// error wrapping [ErrInvalidCatalog], when a catalog is invalid (see
+// [Catalog.Validate]) or the default language lacks a message for a
+// built-in code.
+func NewLocalizer(opts LocalizerOptions) (*Localizer, error) {
+	def := opts.Default
+	if def == language.Und {
+		def = language.English
+	}
+	merged := make(map[language.Tag]*Messages)
+	add := func(c Catalog) error {
+		norm, err := c.normalize()
+		if err != nil {
+			return err
+		}
+		for tag, ms := range norm {
+			m := merged[tag]
+			if m == nil {
+				m = &Messages{Codes: map[Code]Message{}, Fields: map[string]Message{}}
+				merged[tag] = m
+			}
+			for k, v := range ms.Codes {
+				m.Codes[k] = v
+			}
+			for k, v := range ms.Fields {
+				m.Fields[k] = v
+			}
+		}
+		return nil
+	}
+	if err := add(builtinCatalog()); err != nil {
+		return nil, err // covered by tests: cannot happen
+	}
+	for i, c := range opts.Catalogs {
+		if err := add(c); err != nil {
+			return nil, fmt.Errorf("catalog %d: %w", i, err)
+		}
+	}
+
+	// The offered languages, default first.
+	tags := []language.Tag{def}
+	if opts.Languages != nil {
+		for _, t := range opts.Languages {
+			if t != language.Und && !slices.Contains(tags, t) {
+				tags = append(tags, t)
+			}
+		}
+	} else {
+		for t := range merged {
+			if t != def {
+				tags = append(tags, t)
+			}
+		}
+		slices.SortFunc(tags[1:], func(a, b language.Tag) int { return strings.Compare(a.String(), b.String()) })
+	}
+	base := merged[def]
+	if base == nil {
+		return nil, fmt.Errorf("%w: default language %s has no messages", ErrInvalidCatalog, def)
+	}
+	for _, c := range builtinCodes {
+		if _, ok := base.Codes[c]; !ok {
+			return nil, fmt.Errorf("%w: default language %s has no message for code %s", ErrInvalidCatalog, def, c)
+		}
+	}
+	for _, t := range tags[1:] {
+		if merged[t] == nil {
+			return nil, fmt.Errorf("%w: language %s is offered but has no messages", ErrInvalidCatalog, t)
+		}
+	}
+
+	b := catalog.NewBuilder(catalog.Fallback(def))
+	l := &Localizer{matcher: language.NewMatcher(tags)}
+	for _, t := range tags {
+		lm := &localeMessages{
+			tag:    t,
+			header: []string{t.String()},
+			codes:  make(map[Code]*compiledMessage),
+			fields: make(map[string]*compiledMessage),
+		}
+		lm.printer = message.NewPrinter(t, message.Catalog(b))
+		own := merged[t]
+		for code := range base.Codes {
+			if _, ok := own.Codes[code]; !ok {
+				own.Codes[code] = base.Codes[code]
+			}
+		}
+		for key := range base.Fields {
+			if _, ok := own.Fields[key]; !ok {
+				own.Fields[key] = base.Fields[key]
+			}
+		}
+		for code, m := range own.Codes {
+			cm, err := compileMessage(b, t, "c\x00"+string(code), m)
+			if err != nil {
+				return nil, err
+			}
+			lm.codes[code] = cm
+		}
+		for key, m := range own.Fields {
+			cm, err := compileMessage(b, t, "f\x00"+key, m)
+			if err != nil {
+				return nil, err
+			}
+			lm.fields[key] = cm
+		}
+		l.langs = append(l.langs, lm)
+	}
+	// Messages without arguments are printed once, now that the builder
+	// holds every message.
+	for _, lm := range l.langs {
+		for _, cm := range lm.codes {
+			lm.finish(cm)
+		}
+		for _, cm := range lm.fields {
+			lm.finish(cm)
+		}
+	}
+	return l, nil
+}
+
+func (lm *localeMessages) finish(cm *compiledMessage) {
+	if cm.nargs == 0 {
+		cm.text = lm.printer.Sprintf(cm.key)
+		cm.key = ""
+	}
+}
+
+// compileMessage sets m in b under key and returns how to print it.
+func compileMessage(b *catalog.Builder, t language.Tag, key string, m Message) (*compiledMessage, error) {
+	cm := &compiledMessage{key: key}
+	if len(m.Plural) == 0 {
+		f, n, err := compileTemplate(m.Text)
+		if err != nil {
+			return nil, fmt.Errorf("%w: %s: %w", ErrInvalidCatalog, key[2:], err)
+		}
+		cm.nargs = n
+		return cm, b.Set(t, key, catalog.String(f))
+	}
+	cases := make([]any, 0, 2*len(m.Plural))
+	// "other" last: the first matching case wins.
+	for _, sel := range sortedKeys(m.Plural) {
+		if sel == "other" {
+			continue
+		}
+		f, n, err := compileTemplate(m.Plural[sel])
+		if err != nil {
+			return nil, fmt.Errorf("%w: %s.%s: %w", ErrInvalidCatalog, key[2:], sel, err)
+		}
+		cm.nargs = max(cm.nargs, n)
+		cases = append(cases, sel, f)
+	}
+	f, n, err := compileTemplate(m.Plural["other"])
+	if err != nil {
+		return nil, fmt.Errorf("%w: %s.other: %w", ErrInvalidCatalog, key[2:], err)
+	}
+	cm.nargs = max(cm.nargs, n, m.Count+1)
+	cases = append(cases, "other", f)
+	return cm, b.Set(t, key, plural.Selectf(m.Count+1, "", cases...))
+}
+
+// print formats cm with args. ok is false when args are too few.
+func (lm *localeMessages) print(cm *compiledMessage, args []any) (string, bool) {
+	if cm.key == "" {
+		return cm.text, true
+	}
+	if len(args) < cm.nargs {
+		return "", false
+	}
+	return lm.printer.Sprintf(cm.key, args[:cm.nargs]...), true
+}
+
+// Languages returns the languages offered, the default first.
+func (l *Localizer) Languages() []language.Tag {
+	out := make([]language.Tag, len(l.langs))
+	for i, lm := range l.langs {
+		out[i] = lm.tag
+	}
+	return out
+}
+
+// Negotiate returns the offered language that best matches r's
+// Accept-Language header, or the default language when the header is
+// missing, malformed or matches none. Handlers can use it to write explicit
+// messages in the same language as the catalog's. A nil r gets the default.
+func (l *Localizer) Negotiate(r *http.Request) language.Tag {
+	if r == nil {
+		return l.langs[0].tag
+	}
+	return l.langs[l.negotiate(r.Header["Accept-Language"])].tag
+}
+
+// Accept-Language bounds: a longer header is cut at an entry boundary, and
+// entries past the limit are ignored, so a hostile header costs little.
+const (
+	maxAcceptLanguageBytes   = 1 << 10
+	maxAcceptLanguageEntries = 16
+)
+
+// negotiate returns the index in l.langs of the best match for the given
+// Accept-Language field lines.
+func (l *Localizer) negotiate(values []string) int {
+	if len(values) == 0 {
+		return 0
+	}
+	s := values[0]
+	if len(values) > 1 {
+		s = strings.Join(values[:min(len(values), maxAcceptLanguageEntries)], ",")
+	}
+	if len(s) > maxAcceptLanguageBytes {
+		s = s[:maxAcceptLanguageBytes]
+		if i := strings.LastIndexByte(s, ','); i >= 0 {
+			s = s[:i]
+		}
+	}
+	for i, n := 0, 0; i < len(s); i++ {
+		if s[i] == ',' {
+			if n++; n == maxAcceptLanguageEntries {
+				s = s[:i]
+				break
+			}
+		}
+	}
+	tags, _, err := language.ParseAcceptLanguage(s)
+	if err != nil {
+		// One bad entry ("xx", "en-US-!") fails the whole header: keep the
+		// entries that parse on their own, in order of preference.
+		tags = lenientAcceptLanguage(s)
+	}
+	if len(tags) == 0 {
+		return 0
+	}
+	_, i, conf := l.matcher.Match(tags...)
+	if conf == language.No {
+		return 0
+	}
+	return i
+}
+
+// lenientAcceptLanguage parses the entries of s one by one, dropping those
+// that do not parse.
+func lenientAcceptLanguage(s string) []language.Tag {
+	type wt struct {
+		tag language.Tag
+		q   float32
+	}
+	var ok []wt
+	for entry := range strings.SplitSeq(s, ",") {
+		tags, qs, err := language.ParseAcceptLanguage(entry)
+		if err != nil || len(tags) != 1 {
+			continue
+		}
+		ok = append(ok, wt{tags[0], qs[0]})
+	}
+	slices.SortStableFunc(ok, func(a, b wt) int {
+		switch {
+		case a.q > b.q:
+			return -1
+		case a.q < b.q:
+			return 1
+		}
+		return 0
+	})
+	tags := make([]language.Tag, len(ok))
+	for i, x := range ok {
+		tags[i] = x.tag
+	}
+	return tags
+}
+
+// localize is the [ErrorWriter.Write] hook. It returns the message to
+// render, the error to render (e itself, or a copy whose field messages are
+// localized) and the Content-Language value (nil when the message is not
+// from the catalog).
+func (l *Localizer) localize(r *http.Request, e *APIError) (msg string, render *APIError, contentLanguage []string) {
+	var accept []string
+	if r != nil {
+		accept = r.Header["Accept-Language"]
+	}
+	lm := l.langs[l.negotiate(accept)]
+	render = e
+	if msg = e.message; msg == "" {
+		if s, ok := lm.codeMessage(e); ok {
+			msg, contentLanguage = s, lm.header
+		} else {
+			msg = e.Message()
+		}
+	}
+	var fields []FieldError
+	for i := range e.fields {
+		f := &e.fields[i]
+		if f.Message != "" {
+			continue
+		}
+		s, ok := lm.fieldMessage(f)
+		if !ok {
+			continue
+		}
+		if fields == nil {
+			fields = slices.Clone(e.fields)
+		}
+		fields[i].Message = s
+	}
+	if fields != nil {
+		c := *e
+		c.fields = fields
+		render = &c
+	}
+	return msg, render, contentLanguage
+}
+
+func (lm *localeMessages) codeMessage(e *APIError) (string, bool) {
+	code := e.Code()
+	cm, ok := lm.codes[code]
+	if !ok {
+		if builtinMessage(code) != "" {
+			return "", false
+		}
+		if _, registered := Lookup(code); registered {
+			return "", false
+		}
+		// Neither built in nor registered: like defaultMessage, speak
+		// for the status.
+		if cm, ok = lm.codes[codeForStatus(e.Status())]; !ok {
+			return "", false
+		}
+	}
+	var args []any
+	if e != nil {
+		args = e.args
+	}
+	return lm.print(cm, args)
+}
+
+func (lm *localeMessages) fieldMessage(f *FieldError) (string, bool) {
+	if cm, ok := lm.fields[f.Code]; ok {
+		if s, ok := lm.print(cm, f.Args); ok {
+			return s, true
+		}
+	}
+	if cm, ok := lm.fields["invalid"]; ok {
+		return lm.print(cm, nil)
+	}
+	return "", false
+}
+
+// addVaryAcceptLanguage adds Accept-Language to h's Vary field (RFC 9110
+// §12.5.5) unless it, or "*", is already listed.
+func addVaryAcceptLanguage(h http.Header) {
+	vs := h["Vary"]
+	for _, v := range vs {
+		for tok := range strings.SplitSeq(v, ",") {
+			tok = strings.TrimSpace(tok)
+			if tok == "*" || strings.EqualFold(tok, "Accept-Language") {
+				return
+			}
+		}
+	}
+	h["Vary"] = append(vs[:len(vs):len(vs)], "Accept-Language")
+}
+
+// WithArgs returns a copy whose catalog message, when a [Localizer] picks
+// one, is formatted with args: the catalog message "Your plan allows {0}
+// projects." with WithArgs(3) renders "Your plan allows 3 projects." in
+// English. Arguments are data, never format strings. They do not affect an
+// explicit message, nor the rendering without a Localizer.
+func (e *APIError) WithArgs(args ...any) *APIError {
+	c := e.clone()
+	c.args = slices.Clip(slices.Clone(args))
+	return c
+}
+
+// Args returns a copy of the arguments given with [APIError.WithArgs].
+func (e *APIError) Args() []any {
+	if e == nil || len(e.args) == 0 {
+		return nil
+	}
+	return slices.Clone(e.args)
+}
