@@ -69,9 +69,11 @@ type localeMessages struct {
 // compiledMessage is a message ready to print. A message without arguments
 // is printed once, at construction.
 type compiledMessage struct {
-	key   string // catalog key; "" when text is final
-	text  string
-	nargs int
+	key     string // catalog key; "" when text is final
+	text    string
+	nargs   int
+	printer *message.Printer // of the message's own language
+	lang    []string         // Content-Language of the message's language
 }
 
 // NewLocalizer validates opts and returns a Localizer: it builds the
@@ -156,25 +158,15 @@ func NewLocalizer(opts LocalizerOptions) (*Localizer, error) {
 		}
 		lm.printer = message.NewPrinter(t, message.Catalog(b))
 		own := merged[t]
-		for code := range base.Codes {
-			if _, ok := own.Codes[code]; !ok {
-				own.Codes[code] = base.Codes[code]
-			}
-		}
-		for key := range base.Fields {
-			if _, ok := own.Fields[key]; !ok {
-				own.Fields[key] = base.Fields[key]
-			}
-		}
 		for code, m := range own.Codes {
-			cm, err := compileMessage(b, t, "c\x00"+string(code), m)
+			cm, err := lm.compile(b, "codes."+string(code), m)
 			if err != nil {
 				return nil, err
 			}
 			lm.codes[code] = cm
 		}
 		for key, m := range own.Fields {
-			cm, err := compileMessage(b, t, "f\x00"+key, m)
+			cm, err := lm.compile(b, "fields."+key, m)
 			if err != nil {
 				return nil, err
 			}
@@ -183,35 +175,57 @@ func NewLocalizer(opts LocalizerOptions) (*Localizer, error) {
 		l.langs = append(l.langs, lm)
 	}
 	// Messages without arguments are printed once, now that the builder
-	// holds every message.
+	// holds every message. A language missing a message borrows the
+	// default language's, printed by the default's rules and labelled
+	// with its Content-Language.
 	for _, lm := range l.langs {
 		for _, cm := range lm.codes {
-			lm.finish(cm)
+			cm.finish()
 		}
 		for _, cm := range lm.fields {
-			lm.finish(cm)
+			cm.finish()
+		}
+	}
+	def0 := l.langs[0]
+	for _, lm := range l.langs[1:] {
+		for code, cm := range def0.codes {
+			if _, ok := lm.codes[code]; !ok {
+				lm.codes[code] = cm
+			}
+		}
+		for key, cm := range def0.fields {
+			if _, ok := lm.fields[key]; !ok {
+				lm.fields[key] = cm
+			}
 		}
 	}
 	return l, nil
 }
 
-func (lm *localeMessages) finish(cm *compiledMessage) {
+func (cm *compiledMessage) finish() {
 	if cm.nargs == 0 {
-		cm.text = lm.printer.Sprintf(cm.key)
+		cm.text = cm.printer.Sprintf(cm.key)
 		cm.key = ""
 	}
 }
 
-// compileMessage sets m in b under key and returns how to print it.
-func compileMessage(b *catalog.Builder, t language.Tag, key string, m Message) (*compiledMessage, error) {
-	cm := &compiledMessage{key: key}
+// compile sets m in b for lm's language and returns how to print it. loc
+// names the message in errors.
+func (lm *localeMessages) compile(b *catalog.Builder, loc string, m Message) (*compiledMessage, error) {
+	cm := &compiledMessage{key: loc, printer: lm.printer, lang: lm.header}
+	fail := func(err error) (*compiledMessage, error) {
+		return nil, fmt.Errorf("%w: %s.%s: %w", ErrInvalidCatalog, lm.tag, loc, err)
+	}
 	if len(m.Plural) == 0 {
 		f, n, err := compileTemplate(m.Text)
 		if err != nil {
-			return nil, fmt.Errorf("%w: %s: %w", ErrInvalidCatalog, key[2:], err)
+			return fail(err)
 		}
 		cm.nargs = n
-		return cm, b.Set(t, key, catalog.String(f))
+		if err := b.Set(lm.tag, loc, catalog.String(f)); err != nil {
+			return fail(err)
+		}
+		return cm, nil
 	}
 	cases := make([]any, 0, 2*len(m.Plural))
 	// "other" last: the first matching case wins.
@@ -221,29 +235,32 @@ func compileMessage(b *catalog.Builder, t language.Tag, key string, m Message) (
 		}
 		f, n, err := compileTemplate(m.Plural[sel])
 		if err != nil {
-			return nil, fmt.Errorf("%w: %s.%s: %w", ErrInvalidCatalog, key[2:], sel, err)
+			return fail(err)
 		}
 		cm.nargs = max(cm.nargs, n)
 		cases = append(cases, sel, f)
 	}
 	f, n, err := compileTemplate(m.Plural["other"])
 	if err != nil {
-		return nil, fmt.Errorf("%w: %s.other: %w", ErrInvalidCatalog, key[2:], err)
+		return fail(err)
 	}
 	cm.nargs = max(cm.nargs, n, m.Count+1)
 	cases = append(cases, "other", f)
-	return cm, b.Set(t, key, plural.Selectf(m.Count+1, "", cases...))
+	if err := b.Set(lm.tag, loc, plural.Selectf(m.Count+1, "", cases...)); err != nil {
+		return fail(err)
+	}
+	return cm, nil
 }
 
 // print formats cm with args. ok is false when args are too few.
-func (lm *localeMessages) print(cm *compiledMessage, args []any) (string, bool) {
+func (cm *compiledMessage) print(args []any) (string, bool) {
 	if cm.key == "" {
 		return cm.text, true
 	}
 	if len(args) < cm.nargs {
 		return "", false
 	}
-	return lm.printer.Sprintf(cm.key, args[:cm.nargs]...), true
+	return cm.printer.Sprintf(cm.key, args[:cm.nargs]...), true
 }
 
 // Languages returns the languages offered, the default first.
@@ -356,8 +373,8 @@ func (l *Localizer) localize(r *http.Request, e *APIError) (msg string, render *
 	lm := l.langs[l.negotiate(accept)]
 	render = e
 	if msg = e.message; msg == "" {
-		if s, ok := lm.codeMessage(e); ok {
-			msg, contentLanguage = s, lm.header
+		if s, lang, ok := lm.codeMessage(e); ok {
+			msg, contentLanguage = s, lang
 		} else {
 			msg = e.Message()
 		}
@@ -385,37 +402,38 @@ func (l *Localizer) localize(r *http.Request, e *APIError) (msg string, render *
 	return msg, render, contentLanguage
 }
 
-func (lm *localeMessages) codeMessage(e *APIError) (string, bool) {
+func (lm *localeMessages) codeMessage(e *APIError) (msg string, lang []string, ok bool) {
 	code := e.Code()
 	cm, ok := lm.codes[code]
 	if !ok {
 		if builtinMessage(code) != "" {
-			return "", false
+			return "", nil, false
 		}
 		if _, registered := Lookup(code); registered {
-			return "", false
+			return "", nil, false
 		}
 		// Neither built in nor registered: like defaultMessage, speak
 		// for the status.
 		if cm, ok = lm.codes[codeForStatus(e.Status())]; !ok {
-			return "", false
+			return "", nil, false
 		}
 	}
 	var args []any
 	if e != nil {
 		args = e.args
 	}
-	return lm.print(cm, args)
+	msg, ok = cm.print(args)
+	return msg, cm.lang, ok
 }
 
 func (lm *localeMessages) fieldMessage(f *FieldError) (string, bool) {
 	if cm, ok := lm.fields[f.Code]; ok {
-		if s, ok := lm.print(cm, f.Args); ok {
+		if s, ok := cm.print(f.Args); ok {
 			return s, true
 		}
 	}
 	if cm, ok := lm.fields["invalid"]; ok {
-		return lm.print(cm, nil)
+		return cm.print(nil)
 	}
 	return "", false
 }

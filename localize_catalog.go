@@ -135,17 +135,53 @@ func LoadCatalog(r io.Reader) (Catalog, error) {
 	if len(data) > maxCatalogBytes {
 		return nil, fmt.Errorf("%w: larger than %d bytes", ErrInvalidCatalog, maxCatalogBytes)
 	}
+	// Decode in two steps so that an error in a message names its place.
+	type rawMessages struct {
+		Codes  map[Code]json.RawMessage   `json:"codes"`
+		Fields map[string]json.RawMessage `json:"fields"`
+	}
 	dec := json.NewDecoder(bytes.NewReader(data))
 	dec.DisallowUnknownFields()
-	var c Catalog
-	if err := dec.Decode(&c); err != nil {
+	var raw map[string]json.RawMessage
+	if err := dec.Decode(&raw); err != nil {
 		return nil, fmt.Errorf("%w: %s", ErrInvalidCatalog, describeJSONError(data, err))
 	}
 	if dec.More() {
 		return nil, fmt.Errorf("%w: data after the catalog object", ErrInvalidCatalog)
 	}
-	if c == nil {
+	if raw == nil {
 		return nil, fmt.Errorf("%w: the catalog must be a JSON object", ErrInvalidCatalog)
+	}
+	c := make(Catalog, len(raw))
+	for _, lang := range sortedKeys(raw) {
+		var rm rawMessages
+		d := json.NewDecoder(bytes.NewReader(raw[lang]))
+		d.DisallowUnknownFields()
+		if err := d.Decode(&rm); err != nil {
+			return nil, fmt.Errorf("%w: %s: %w", ErrInvalidCatalog, lang, err)
+		}
+		ms := Messages{}
+		if rm.Codes != nil {
+			ms.Codes = make(map[Code]Message, len(rm.Codes))
+		}
+		if rm.Fields != nil {
+			ms.Fields = make(map[string]Message, len(rm.Fields))
+		}
+		for _, k := range sortedKeys(rm.Codes) {
+			var m Message
+			if err := m.UnmarshalJSON(rm.Codes[k]); err != nil {
+				return nil, fmt.Errorf("%w: %s.codes.%s: %w", ErrInvalidCatalog, lang, k, err)
+			}
+			ms.Codes[k] = m
+		}
+		for _, k := range sortedKeys(rm.Fields) {
+			var m Message
+			if err := m.UnmarshalJSON(rm.Fields[k]); err != nil {
+				return nil, fmt.Errorf("%w: %s.fields.%s: %w", ErrInvalidCatalog, lang, k, err)
+			}
+			ms.Fields[k] = m
+		}
+		c[lang] = ms
 	}
 	if err := c.Validate(); err != nil {
 		return nil, err
