@@ -5,6 +5,8 @@ import (
 	"net/http"
 	"slices"
 	"strings"
+	"sync"
+	"sync/atomic"
 
 	"golang.org/x/text/feature/plural"
 	"golang.org/x/text/language"
@@ -55,6 +57,7 @@ type LocalizerOptions struct {
 type Localizer struct {
 	langs   []*localeMessages // langs[0] is the default
 	matcher language.Matcher
+	cache   negotiationCache
 }
 
 // localeMessages is everything the writer needs for one language.
@@ -283,12 +286,45 @@ func (l *Localizer) Negotiate(r *http.Request) language.Tag {
 	return l.langs[l.negotiate(r.Header["Accept-Language"])].tag
 }
 
-// Accept-Language bounds: a longer header is cut at an entry boundary, and
-// entries past the limit are ignored, so a hostile header costs little.
+// Accept-Language bounds: a longer header is cut at an entry boundary,
+// entries past the limit are ignored and overlong entries dropped, so a
+// hostile header costs little. Real headers are far shorter.
 const (
 	maxAcceptLanguageBytes   = 1 << 10
 	maxAcceptLanguageEntries = 16
+	maxAcceptLanguageEntry   = 64
 )
+
+// Negotiation results are cached by header value: browsers send few
+// distinct values, and matching costs microseconds. The cache holds at most
+// maxCachedLanguages values of at most maxCachedHeaderBytes bytes and is
+// emptied when full, so hostile variety costs no more than no cache.
+const (
+	maxCachedLanguages   = 512
+	maxCachedHeaderBytes = 256
+)
+
+// negotiationCache maps an Accept-Language value to an index in l.langs.
+type negotiationCache struct {
+	m sync.Map // string -> int
+	n atomic.Int32
+}
+
+func (c *negotiationCache) load(s string) (int, bool) {
+	v, ok := c.m.Load(s)
+	if !ok {
+		return 0, false
+	}
+	return v.(int), true
+}
+
+func (c *negotiationCache) store(s string, i int) {
+	if c.n.Add(1) > maxCachedLanguages {
+		c.m.Clear()
+		c.n.Store(1)
+	}
+	c.m.Store(strings.Clone(s), i)
+}
 
 // negotiate returns the index in l.langs of the best match for the given
 // Accept-Language field lines.
@@ -300,19 +336,24 @@ func (l *Localizer) negotiate(values []string) int {
 	if len(values) > 1 {
 		s = strings.Join(values[:min(len(values), maxAcceptLanguageEntries)], ",")
 	}
-	if len(s) > maxAcceptLanguageBytes {
-		s = s[:maxAcceptLanguageBytes]
-		if i := strings.LastIndexByte(s, ','); i >= 0 {
-			s = s[:i]
+	cacheable := len(s) <= maxCachedHeaderBytes
+	if cacheable {
+		if i, ok := l.cache.load(s); ok {
+			return i
 		}
 	}
-	for i, n := 0, 0; i < len(s); i++ {
-		if s[i] == ',' {
-			if n++; n == maxAcceptLanguageEntries {
-				s = s[:i]
-				break
-			}
-		}
+	i := l.match(s)
+	if cacheable {
+		l.cache.store(s, i)
+	}
+	return i
+}
+
+// match negotiates without the cache.
+func (l *Localizer) match(s string) int {
+	s = boundAcceptLanguage(s)
+	if s == "" {
+		return 0
 	}
 	tags, _, err := language.ParseAcceptLanguage(s)
 	if err != nil {
@@ -328,6 +369,55 @@ func (l *Localizer) negotiate(values []string) int {
 		return 0
 	}
 	return i
+}
+
+// boundAcceptLanguage cuts s to at most maxAcceptLanguageBytes, at an entry
+// boundary, keeps its first maxAcceptLanguageEntries entries and drops
+// entries longer than maxAcceptLanguageEntry. It allocates only when it
+// drops an entry.
+func boundAcceptLanguage(s string) string {
+	if len(s) > maxAcceptLanguageBytes {
+		s = s[:maxAcceptLanguageBytes]
+		i := strings.LastIndexByte(s, ',')
+		if i < 0 {
+			return ""
+		}
+		s = s[:i]
+	}
+	var b []byte // nil until an entry is dropped
+	entries := 0
+	for start := 0; start <= len(s) && entries < maxAcceptLanguageEntries; {
+		end := strings.IndexByte(s[start:], ',')
+		if end < 0 {
+			end = len(s)
+		} else {
+			end += start
+		}
+		entry := s[start:end]
+		switch {
+		case len(entry) > maxAcceptLanguageEntry:
+			if b == nil {
+				b = append(make([]byte, 0, len(s)), s[:start]...)
+			}
+		case b != nil:
+			b = append(append(b, entry...), ',')
+		}
+		entries++
+		if end == len(s) {
+			if b == nil {
+				return s
+			}
+			break
+		}
+		start = end + 1
+		if b == nil && entries == maxAcceptLanguageEntries {
+			return s[:end]
+		}
+	}
+	if b == nil {
+		return s
+	}
+	return strings.TrimRight(string(b), ",")
 }
 
 // lenientAcceptLanguage parses the entries of s one by one, dropping those

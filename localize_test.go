@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -523,4 +524,48 @@ func TestConcurrentLocalizedWrites(t *testing.T) {
 		}()
 	}
 	wg.Wait()
+}
+
+func TestBoundAcceptLanguage(t *testing.T) {
+	t.Parallel()
+	long := strings.Repeat("a", maxAcceptLanguageEntry+1)
+	many := strings.Repeat("de,", 20) + "fr"
+	tests := []struct{ in, want string }{
+		{"", ""},
+		{"de", "de"},
+		{"de, fr;q=0.5", "de, fr;q=0.5"},
+		{long, ""},
+		{long + ",de", "de"},
+		{"de," + long + ",fr", "de,fr"},
+		{"de," + long, "de"},
+		{many, strings.TrimSuffix(strings.Repeat("de,", 16), ",")},
+		{"de," + strings.Repeat("x", 2000), "de"},
+		{strings.Repeat("y", 2000), ""},
+	}
+	for _, tt := range tests {
+		assert.Equal(t, tt.want, boundAcceptLanguage(tt.in), "%.40q", tt.in)
+	}
+}
+
+func TestNegotiationCacheBounded(t *testing.T) {
+	t.Parallel()
+	l, err := NewLocalizer(LocalizerOptions{})
+	require.NoError(t, err)
+	for i := range 3 * maxCachedLanguages {
+		assert.Equal(t, 1, l.negotiate([]string{"de;q=0." + strconv.Itoa(i+1)}))
+		assert.LessOrEqual(t, int(l.cache.n.Load()), maxCachedLanguages)
+	}
+	n := 0
+	l.cache.m.Range(func(any, any) bool { n++; return true })
+	assert.LessOrEqual(t, n, maxCachedLanguages)
+	// Cached and uncached answers agree.
+	for _, h := range []string{"pt-PT", "ja, de;q=0.5", "zh", ""} {
+		first := l.negotiate([]string{h})
+		assert.Equal(t, first, l.negotiate([]string{h}), h)
+		assert.Equal(t, first, l.match(h), h)
+	}
+	long := strings.Repeat("fr;q=0.5,", maxCachedHeaderBytes/9+1)
+	assert.Equal(t, 3, l.negotiate([]string{long}))
+	_, cached := l.cache.load(long)
+	assert.False(t, cached, "long values are not cached")
 }
