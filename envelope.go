@@ -182,7 +182,7 @@ func (ew *ErrorWriter) Write(w http.ResponseWriter, r *http.Request, err error) 
 		if lang != nil {
 			h["Content-Language"] = lang
 		}
-		addVaryAcceptLanguage(h)
+		ew.localizer.addVary(h)
 	}
 	for _, f := range e.header {
 		if !validHeaderName(f.key) || !validHeaderValue(f.value) {

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"net/http"
 	"slices"
+	"strconv"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -58,6 +59,7 @@ type Localizer struct {
 	langs   []*localeMessages // langs[0] is the default
 	matcher language.Matcher
 	cache   negotiationCache
+	vary    []string // {"Accept-Language"}, shared (len == cap == 1)
 }
 
 // localeMessages is everything the writer needs for one language.
@@ -77,6 +79,9 @@ type compiledMessage struct {
 	nargs   int
 	printer *message.Printer // of the message's own language
 	lang    []string         // Content-Language of the message's language
+
+	mu    sync.RWMutex
+	cache map[string]string // args key -> text; see print
 }
 
 // NewLocalizer validates opts and returns a Localizer: it builds the
@@ -151,7 +156,7 @@ func NewLocalizer(opts LocalizerOptions) (*Localizer, error) {
 	}
 
 	b := catalog.NewBuilder(catalog.Fallback(def))
-	l := &Localizer{matcher: language.NewMatcher(tags)}
+	l := &Localizer{matcher: language.NewMatcher(tags), vary: []string{"Accept-Language"}}
 	for _, t := range tags {
 		lm := &localeMessages{
 			tag:    t,
@@ -256,6 +261,11 @@ func (lm *localeMessages) compile(b *catalog.Builder, loc string, m Message) (*c
 }
 
 // print formats cm with args. ok is false when args are too few.
+//
+// Printing through the catalog costs a microsecond or two, and field
+// arguments are mostly constants of the server's rules (min_length 3), so
+// results are cached per message for simple arguments (integers, short
+// strings): at most maxCachedPrints per message, emptied when full.
 func (cm *compiledMessage) print(args []any) (string, bool) {
 	if cm.key == "" {
 		return cm.text, true
@@ -263,7 +273,71 @@ func (cm *compiledMessage) print(args []any) (string, bool) {
 	if len(args) < cm.nargs {
 		return "", false
 	}
-	return cm.printer.Sprintf(cm.key, args[:cm.nargs]...), true
+	args = args[:cm.nargs]
+	var kb [128]byte
+	key, cacheable := appendArgsKey(kb[:0], args)
+	if cacheable {
+		cm.mu.RLock()
+		s, hit := cm.cache[string(key)]
+		cm.mu.RUnlock()
+		if hit {
+			return s, true
+		}
+	}
+	s := cm.printer.Sprintf(cm.key, args...)
+	if cacheable {
+		cm.mu.Lock()
+		if cm.cache == nil || len(cm.cache) >= maxCachedPrints {
+			cm.cache = make(map[string]string)
+		}
+		cm.cache[string(key)] = s
+		cm.mu.Unlock()
+	}
+	return s, true
+}
+
+const (
+	maxCachedPrints   = 64
+	maxCachedArgBytes = 32
+)
+
+// appendArgsKey appends an unambiguous key for args, or reports false when
+// an argument is not of a cached kind.
+func appendArgsKey(b []byte, args []any) ([]byte, bool) {
+	for _, a := range args {
+		switch v := a.(type) {
+		case int:
+			b = strconv.AppendInt(append(b, 'i'), int64(v), 10)
+		case int8:
+			b = strconv.AppendInt(append(b, 'i'), int64(v), 10)
+		case int16:
+			b = strconv.AppendInt(append(b, 'i'), int64(v), 10)
+		case int32:
+			b = strconv.AppendInt(append(b, 'i'), int64(v), 10)
+		case int64:
+			b = strconv.AppendInt(append(b, 'i'), v, 10)
+		case uint:
+			b = strconv.AppendUint(append(b, 'u'), uint64(v), 10)
+		case uint8:
+			b = strconv.AppendUint(append(b, 'u'), uint64(v), 10)
+		case uint16:
+			b = strconv.AppendUint(append(b, 'u'), uint64(v), 10)
+		case uint32:
+			b = strconv.AppendUint(append(b, 'u'), uint64(v), 10)
+		case uint64:
+			b = strconv.AppendUint(append(b, 'u'), v, 10)
+		case string:
+			if len(v) > maxCachedArgBytes {
+				return nil, false
+			}
+			b = strconv.AppendInt(append(b, 's'), int64(len(v)), 10)
+			b = append(append(b, ':'), v...)
+		default:
+			return nil, false
+		}
+		b = append(b, ',')
+	}
+	return b, true
 }
 
 // Languages returns the languages offered, the default first.
@@ -290,8 +364,8 @@ func (l *Localizer) Negotiate(r *http.Request) language.Tag {
 // entries past the limit are ignored and overlong entries dropped, so a
 // hostile header costs little. Real headers are far shorter.
 const (
-	maxAcceptLanguageBytes   = 1 << 10
-	maxAcceptLanguageEntries = 16
+	maxAcceptLanguageBytes   = 512
+	maxAcceptLanguageEntries = 12
 	maxAcceptLanguageEntry   = 64
 )
 
@@ -371,9 +445,32 @@ func (l *Localizer) match(s string) int {
 	return i
 }
 
+// plausibleEntry reports whether an Accept-Language entry can name a
+// language: a range of 2 or 3 letters, or "*", then subtags, optionally
+// followed by parameters, in the characters these allow. Dropping the rest
+// before parsing keeps junk cheap.
+func plausibleEntry(e string) bool {
+	e = strings.TrimLeft(e, " \t")
+	n := 0
+	for n < len(e) && (e[n]|0x20 >= 'a' && e[n]|0x20 <= 'z') {
+		n++
+	}
+	if !(n == 2 || n == 3 || (n == 0 && strings.HasPrefix(e, "*"))) {
+		return strings.TrimSpace(e) == "" // an empty entry is harmless
+	}
+	for i := 0; i < len(e); i++ {
+		c := e[i]
+		if !(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' ||
+			c == '-' || c == ';' || c == '=' || c == '.' || c == '*' || c == ' ' || c == '\t') {
+			return false
+		}
+	}
+	return true
+}
+
 // boundAcceptLanguage cuts s to at most maxAcceptLanguageBytes, at an entry
 // boundary, keeps its first maxAcceptLanguageEntries entries and drops
-// entries longer than maxAcceptLanguageEntry. It allocates only when it
+// entries longer than maxAcceptLanguageEntry or not plausible. It allocates only when it
 // drops an entry.
 func boundAcceptLanguage(s string) string {
 	if len(s) > maxAcceptLanguageBytes {
@@ -395,7 +492,7 @@ func boundAcceptLanguage(s string) string {
 		}
 		entry := s[start:end]
 		switch {
-		case len(entry) > maxAcceptLanguageEntry:
+		case len(entry) > maxAcceptLanguageEntry || !plausibleEntry(entry):
 			if b == nil {
 				b = append(make([]byte, 0, len(s)), s[:start]...)
 			}
@@ -528,10 +625,14 @@ func (lm *localeMessages) fieldMessage(f *FieldError) (string, bool) {
 	return "", false
 }
 
-// addVaryAcceptLanguage adds Accept-Language to h's Vary field (RFC 9110
-// §12.5.5) unless it, or "*", is already listed.
-func addVaryAcceptLanguage(h http.Header) {
+// addVary adds Accept-Language to h's Vary field (RFC 9110 §12.5.5)
+// unless it, or "*", is already listed.
+func (l *Localizer) addVary(h http.Header) {
 	vs := h["Vary"]
+	if len(vs) == 0 {
+		h["Vary"] = l.vary
+		return
+	}
 	for _, v := range vs {
 		for tok := range strings.SplitSeq(v, ",") {
 			tok = strings.TrimSpace(tok)

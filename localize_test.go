@@ -538,7 +538,10 @@ func TestBoundAcceptLanguage(t *testing.T) {
 		{long + ",de", "de"},
 		{"de," + long + ",fr", "de,fr"},
 		{"de," + long, "de"},
-		{many, strings.TrimSuffix(strings.Repeat("de,", 16), ",")},
+		{many, strings.TrimSuffix(strings.Repeat("de,", maxAcceptLanguageEntries), ",")},
+		{"de, x-private, 12, fr", "de, fr"},
+		{"de;q=0.5,\x00en,*", "de;q=0.5,*"},
+		{"de,,fr", "de,,fr"},
 		{"de," + strings.Repeat("x", 2000), "de"},
 		{strings.Repeat("y", 2000), ""},
 	}
@@ -568,4 +571,37 @@ func TestNegotiationCacheBounded(t *testing.T) {
 	assert.Equal(t, 3, l.negotiate([]string{long}))
 	_, cached := l.cache.load(long)
 	assert.False(t, cached, "long values are not cached")
+}
+
+func TestPrintCacheAgreesWithPrinter(t *testing.T) {
+	t.Parallel()
+	l, err := NewLocalizer(LocalizerOptions{Catalogs: []Catalog{{"de": {Fields: map[string]Message{
+		"pair": {Text: "{0} und {1}"},
+	}}}}})
+	require.NoError(t, err)
+	de := l.langs[l.negotiate([]string{"de"})]
+	pair := de.fields["pair"]
+	minLen := de.fields["min_length"]
+	long := strings.Repeat("z", maxCachedArgBytes+1)
+	for _, args := range [][]any{
+		{3, 4}, {"3", 4}, {int64(3), uint8(4)}, {"a:1", "b"}, {"a", ":1b"}, {"", ""},
+		{1000, -1}, {uint64(1 << 63), int8(-8)}, {long, 1}, {1.5, 2}, {[]int{1}, nil},
+		{"%d", "{0}"}, {3, 4},
+	} {
+		for range 2 { // the second round is served from the cache
+			got, ok := pair.print(args)
+			require.True(t, ok)
+			assert.Equal(t, de.printer.Sprintf(pair.key, args...), got, "%#v", args)
+			got, ok = minLen.print(args[:1])
+			require.True(t, ok)
+			assert.Equal(t, de.printer.Sprintf(minLen.key, args[0]), got, "%#v", args)
+		}
+	}
+	for i := range 3 * maxCachedPrints {
+		got, _ := minLen.print([]any{i})
+		assert.Equal(t, de.printer.Sprintf(minLen.key, i), got)
+	}
+	minLen.mu.RLock()
+	defer minLen.mu.RUnlock()
+	assert.LessOrEqual(t, len(minLen.cache), maxCachedPrints)
 }
