@@ -53,8 +53,9 @@ type LocalizerOptions struct {
 // A message whose placeholders need more arguments than given is not used.
 // A language missing a message falls back to the default language's.
 //
-// The zero Localizer is not usable; build one with [NewLocalizer]. A
-// Localizer is immutable and safe for concurrent use.
+// The zero Localizer is not usable (its methods panic); build one with
+// [NewLocalizer]. A Localizer is immutable, except for internal caches, and
+// safe for concurrent use; one may serve several [ErrorWriter]s.
 type Localizer struct {
 	langs   []*localeMessages // langs[0] is the default
 	matcher language.Matcher
@@ -85,10 +86,13 @@ type compiledMessage struct {
 }
 
 // NewLocalizer validates opts and returns a Localizer: it builds the
-// [language.Matcher] and the [catalog.Builder] once, here. It fails, with an
-// error wrapping [ErrInvalidCatalog], when a catalog is invalid (see
-// [Catalog.Validate]) or the default language lacks a message for a
-// built-in code.
+// [language.Matcher] and the [catalog.Builder] once, here, and copies what
+// it needs, so later changes to the catalogs have no effect. It fails, with
+// an error wrapping [ErrInvalidCatalog], when a catalog is invalid (see
+// [Catalog.Validate]), a plural form uses a category its language does not
+// have (Japanese has only "other"), the default language lacks a message
+// for a built-in code, or an offered language has no messages. Tags are
+// compared exactly: offer "pt-BR" by that tag, not by "pt".
 func NewLocalizer(opts LocalizerOptions) (*Localizer, error) {
 	def := opts.Default
 	if def == language.Und {
