@@ -605,3 +605,44 @@ func TestPrintCacheAgreesWithPrinter(t *testing.T) {
 	defer minLen.mu.RUnlock()
 	assert.LessOrEqual(t, len(minLen.cache), maxCachedPrints)
 }
+
+// registeredForLocalization registers a domain code once per test binary.
+var registeredForLocalization = sync.OnceValues(func() (*APIError, error) {
+	return Register(CodeInfo{Code: "localize_test_in_use", Status: http.StatusConflict, Message: "This name is already taken."})
+})
+
+func TestRegisteredDomainCode(t *testing.T) {
+	t.Parallel()
+	errInUse, err := registeredForLocalization()
+	require.NoError(t, err)
+	l, err := NewLocalizer(LocalizerOptions{Catalogs: []Catalog{{
+		"de": {Codes: map[Code]Message{"localize_test_in_use": {Text: "Der Name {0} ist bereits vergeben."}}},
+		"ja": {Codes: map[Code]Message{"localize_test_in_use": {Text: "この名前は既に使われています。"}}},
+	}}})
+	require.NoError(t, err)
+	srv := serve(t, Config{Localizer: l}, errInUse.WithArgs("acme"))
+	tests := []struct{ accept, lang, want string }{
+		{"de", "de", "Der Name acme ist bereits vergeben."},
+		{"ja", "ja", "この名前は既に使われています。"},
+		{"fr", "", "This name is already taken."}, // registered default, no catalog text
+		{"en", "", "This name is already taken."},
+	}
+	for _, tt := range tests {
+		resp, b := get(t, srv, tt.accept)
+		assert.Equal(t, http.StatusConflict, resp.StatusCode)
+		assert.Equal(t, "localize_test_in_use", b.Code)
+		assert.Equal(t, tt.want, b.Message, tt.accept)
+		assert.Equal(t, tt.lang, resp.Header.Get("Content-Language"), tt.accept)
+	}
+}
+
+func TestRegisteredSentinelKeepsDefaultMessage(t *testing.T) {
+	t.Parallel()
+	errInUse, err := registeredForLocalization()
+	require.NoError(t, err)
+	assert.Equal(t, "This name is already taken.", errInUse.Message())
+	assert.Equal(t, "localize_test_in_use: This name is already taken.", errInUse.Error())
+	srv := serve(t, Config{}, errInUse)
+	_, b := get(t, srv, "de")
+	assert.Equal(t, "This name is already taken.", b.Message)
+}
