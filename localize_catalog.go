@@ -103,9 +103,10 @@ type Messages struct {
 
 // Catalog holds localized messages by BCP 47 language tag, such as "de" or
 // "pt-BR". Build one in Go or load one from JSON with [LoadCatalog]; give
-// it to [NewLocalizer], which validates it and overlays it on the built-in
-// messages. A nil Catalog holds no messages. The JSON form is documented in
-// docs/localization.md:
+// it to [NewLocalizer], which validates it, overlays it on the built-in
+// messages and copies what it needs. A nil Catalog holds no messages. Like
+// any map, a Catalog must not be modified while it is being read. The JSON
+// form is documented in docs/localization.md:
 //
 //	{"de": {"codes": {"in_use": "Dieser Name ist bereits vergeben."},
 //	        "fields": {"required": "ist erforderlich"}}}
