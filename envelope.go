@@ -39,6 +39,11 @@ type Config struct {
 	// there are alternates, every error response carries "Vary: Accept".
 	// Nil means no negotiation: every response uses Format.
 	Alternates []Format
+	// Localizer, when set, picks public messages in the language the
+	// request's Accept-Language asks for, and makes Write set
+	// Content-Language and add Accept-Language to Vary (see [Localizer]).
+	// Nil means no localization, at no cost.
+	Localizer *Localizer
 }
 
 // ErrorWriter renders errors as responses in one [Format]. Build it once
@@ -51,6 +56,7 @@ type ErrorWriter struct {
 	rateLimit *RateLimitHeaders
 
 	alternates []*compiledFormat // chosen by Accept; see pick
+	localizer  *Localizer
 }
 
 // NewErrorWriter validates cfg and returns a writer. It fails when the
@@ -76,7 +82,7 @@ func NewErrorWriter(cfg Config) (*ErrorWriter, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &ErrorWriter{format: cf, logger: cfg.Logger, challenge: ch, onError: cfg.OnError, rateLimit: cfg.RateLimit, alternates: alts}, nil
+	return &ErrorWriter{format: cf, logger: cfg.Logger, challenge: ch, onError: cfg.OnError, rateLimit: cfg.RateLimit, alternates: alts, localizer: cfg.Localizer}, nil
 }
 
 // defaultWriter is built on first use: no init-time work.
@@ -163,15 +169,21 @@ func (ew *ErrorWriter) Write(w http.ResponseWriter, r *http.Request, err error) 
 	if id == "" && e.requestID != "" && validRequestID(e.requestID) {
 		id = e.requestID
 	}
-	in := renderInput{status: status, message: e.Message(), requestID: id, details: true}
+	msg, re, lang := "", e, []string(nil)
+	if ew.localizer != nil {
+		msg, re, lang = ew.localizer.localize(r, e)
+	} else {
+		msg = e.Message()
+	}
+	in := renderInput{status: status, message: msg, requestID: id, details: true}
 	if r != nil && r.URL != nil {
 		in.instance = r.URL.EscapedPath()
 	}
 	buf := getBuffer()
-	body, merr := cf.render((*buf)[:0], e, in)
+	body, merr := cf.render((*buf)[:0], re, in)
 	if merr != nil {
 		in.details = false
-		body, _ = cf.render(body[:0], e, in)
+		body, _ = cf.render(body[:0], re, in)
 		ew.log(ctx, r, slog.LevelError, "envelope: details or extension did not marshal; left out", e, merr, status)
 	}
 
@@ -189,6 +201,12 @@ func (ew *ErrorWriter) Write(w http.ResponseWriter, r *http.Request, err error) 
 	h["Cache-Control"] = arr[2:3:3]
 	if id != "" && cf.idHeader != "" {
 		h[cf.idHeader] = arr[3:4:4]
+	}
+	if ew.localizer != nil {
+		if lang != nil {
+			h["Content-Language"] = lang
+		}
+		ew.localizer.addVary(h)
 	}
 	for _, f := range e.header {
 		if !validHeaderName(f.key) || !validHeaderValue(f.value) {

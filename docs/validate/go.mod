@@ -1,6 +1,6 @@
 module github.com/apienvelope/envelope/docs/validate
 
-go 1.24
+go 1.24.0
 
 replace github.com/apienvelope/envelope => ../../
 
@@ -12,5 +12,5 @@ require (
 
 require (
 	go.yaml.in/yaml/v3 v3.0.5 // indirect
-	golang.org/x/text v0.43.0 // indirect
+	golang.org/x/text v0.34.0 // indirect
 )
