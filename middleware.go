@@ -74,7 +74,7 @@ func (c *chain) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	rc, r := c.id.begin(r, nil)
 	h := w.Header()
 	h[c.id.header] = rc.hdr[:]
-	c.sec.apply(h, r)
+	c.sec.apply(h, r, &rc.sec)
 	if rw := chainWriter(w); rw != nil {
 		c.rec.serve(c.next, w, r, rw) // wrapped twice: share the outer wrapper
 		return

@@ -126,7 +126,8 @@ func (rc *recoverer) handle(w http.ResponseWriter, r *http.Request, rw *response
 		}
 	}
 	if rc.security != nil {
-		rc.security.apply(h, r)
+		var vals securityValues
+		rc.security.apply(h, r, &vals)
 	}
 	ew := rc.writer
 	if ew == nil {

@@ -99,12 +99,14 @@ func RequestID(opts RequestIDOptions) (func(http.Handler) http.Handler, error) {
 // requestContext is the per-request state of the middleware in a single
 // allocation: it is the request's new context (so no separate
 // context.WithValue is needed), the [requestState] that [RequestIDFrom]
-// and [Write] find in it, the one-element slice the response header
-// shares, and the chain's response writer wrapper.
+// and [Write] find in it, the values of the response headers it sets (so
+// no two responses share a header slice), and the chain's response writer
+// wrapper.
 type requestContext struct {
 	context.Context
 	st  requestState
 	hdr [1]string
+	sec securityValues
 	rw  responseWriter
 	rnd [16]byte
 }

@@ -58,20 +58,21 @@ type SecurityHeadersOptions struct {
 	Omit []string
 }
 
-// securityHeaders is SecurityHeadersOptions validated and precomputed:
-// each value is a []string shared by every response, so applying them
-// allocates nothing.
+// securityHeaders is SecurityHeadersOptions validated and precomputed.
 type securityHeaders struct {
 	fields  []securityField
-	hsts    []string // nil when omitted
+	hsts    string // "" when omitted
 	always  bool
 	proxies []netip.Prefix
 }
 
 type securityField struct {
-	key string
-	val []string
+	key, val string
 }
+
+// securityValues is per-request storage for the header values apply sets:
+// the five fixed headers and HSTS.
+type securityValues [6]string
 
 const (
 	hdrNosniff = "X-Content-Type-Options"
@@ -115,7 +116,7 @@ func newSecurityHeaders(opts SecurityHeadersOptions) (*securityHeaders, error) {
 			return nil, err
 		}
 		if !omit[v.key] {
-			s.fields = append(s.fields, securityField{v.key, []string{v.val}})
+			s.fields = append(s.fields, securityField{v.key, v.val})
 		}
 	}
 	hsts := or(opts.StrictTransportSecurity, "max-age=31536000; includeSubDomains")
@@ -123,7 +124,7 @@ func newSecurityHeaders(opts SecurityHeadersOptions) (*securityHeaders, error) {
 		return nil, err
 	}
 	if !omit[hdrHSTS] {
-		s.hsts = []string{hsts}
+		s.hsts = hsts
 	}
 	for _, p := range opts.TrustedProxies {
 		pfx, err := parseProxy(p)
@@ -231,22 +232,28 @@ func SecurityHeaders(opts SecurityHeadersOptions) (func(http.Handler) http.Handl
 	}
 	return func(next http.Handler) http.Handler {
 		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-			s.apply(w.Header(), r)
+			var vals securityValues
+			s.apply(w.Header(), r, &vals)
 			next.ServeHTTP(w, r)
 		})
 	}, nil
 }
 
-// apply sets the headers on h; it allocates nothing beyond the map's own
-// growth. The value slices are shared by every response (as net/http's
-// Header.Set would not): Set and Add replace or grow them safely; only
-// assigning into an element (h[k][0] = v) would be visible elsewhere.
-func (s *securityHeaders) apply(h http.Header, r *http.Request) {
+// apply sets the headers on h. Each value is copied into vals, storage
+// that belongs to this request, and every header gets its own
+// full-capacity slice of it: no two responses share a []string that a
+// handler could modify in place (h[k][0] = v), and applying the headers
+// costs no allocation beyond vals itself and the map's own growth.
+func (s *securityHeaders) apply(h http.Header, r *http.Request, vals *securityValues) {
+	n := 0
 	for _, f := range s.fields {
-		h[f.key] = f.val
+		vals[n] = f.val
+		h[f.key] = vals[n : n+1 : n+1]
+		n++
 	}
-	if s.hsts != nil && (s.always || s.https(r)) {
-		h[hdrHSTS] = s.hsts
+	if s.hsts != "" && (s.always || s.https(r)) {
+		vals[n] = s.hsts
+		h[hdrHSTS] = vals[n : n+1 : n+1]
 	}
 }
 

@@ -211,3 +211,37 @@ func TestSecurityHeadersHTTPSDetection(t *testing.T) {
 		})
 	}
 }
+
+// TestSecurityHeadersAreNotSharedBetweenResponses: a handler that edits a
+// header value in place (h[k][0] = v) must not change what other responses
+// get, with the chain or the standalone middleware.
+func TestSecurityHeadersAreNotSharedBetweenResponses(t *testing.T) {
+	t.Parallel()
+	sec, err := SecurityHeaders(SecurityHeadersOptions{HSTSAlways: true})
+	require.NoError(t, err)
+	chain, err := Middleware(MiddlewareOptions{SecurityHeaders: SecurityHeadersOptions{HSTSAlways: true}})
+	require.NoError(t, err)
+	for name, mw := range map[string]func(http.Handler) http.Handler{"standalone": sec, "chain": chain} {
+		t.Run(name, func(t *testing.T) {
+			t.Parallel()
+			srv := httptest.NewServer(mw(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+				if r.URL.Path == "/edit" {
+					for _, vs := range w.Header() {
+						vs[0] = "edited"
+					}
+				}
+			})))
+			t.Cleanup(srv.Close)
+			for _, path := range []string{"/edit", "/plain"} {
+				resp, err := srv.Client().Get(srv.URL + path)
+				require.NoError(t, err)
+				resp.Body.Close()
+				if path == "/plain" {
+					assert.Equal(t, "DENY", resp.Header.Get("X-Frame-Options"))
+					assert.Equal(t, "nosniff", resp.Header.Get("X-Content-Type-Options"))
+					assert.Equal(t, "max-age=31536000; includeSubDomains", resp.Header.Get("Strict-Transport-Security"))
+				}
+			}
+		})
+	}
+}
