@@ -213,7 +213,9 @@ func Register(info CodeInfo) (*APIError, error) {
 	}
 	next[info.Code] = info
 	domain.Store(&next)
-	return &APIError{code: info.Code, status: info.Status, message: info.Message}, nil
+	// The sentinel leaves its message unset, so that the registered message
+	// serves as the code's default and a Localizer may replace it.
+	return &APIError{code: info.Code, status: info.Status}, nil
 }
 
 // MustRegister is like [Register] but panics when registration fails. It

@@ -12,8 +12,8 @@ type requestState struct {
 	id     string
 	writer *ErrorWriter
 	// values holds the header values Write sets (see headerValues), part
-	// of this request's one allocation; fill it with setID.
-	values [3]string
+	// of this request's one allocation; fill it with setValues.
+	values [5]string
 }
 
 func stateFrom(ctx context.Context) *requestState {
@@ -42,11 +42,11 @@ func ContextWithRequestID(ctx context.Context, id string) context.Context {
 	if !validRequestID(id) {
 		return ctx
 	}
-	st := &requestState{}
-	st.setID(id)
+	st := &requestState{id: id}
 	if old := stateFrom(ctx); old != nil {
 		st.writer = old.writer
 	}
+	st.setValues()
 	return context.WithValue(ctx, ctxKey{}, st)
 }
 
@@ -57,10 +57,9 @@ func ContextWithRequestID(ctx context.Context, id string) context.Context {
 func ContextWithErrorWriter(ctx context.Context, ew *ErrorWriter) context.Context {
 	st := &requestState{writer: ew}
 	if old := stateFrom(ctx); old != nil {
-		st.setID(old.id)
-	} else {
-		st.setID("")
+		st.id = old.id
 	}
+	st.setValues()
 	return context.WithValue(ctx, ctxKey{}, st)
 }
 

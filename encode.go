@@ -25,6 +25,9 @@ type renderInput struct {
 	requestID string
 	instance  string
 	details   bool // render details and extensions (false after a marshal failure)
+	// problem overrides the problem type and adds extension members; set
+	// by annotate (render.go).
+	problem problemAnnotation
 }
 
 // appendError appends the body of e. It returns an error only when a
@@ -84,14 +87,18 @@ func (cf *compiledFormat) appendError(dst []byte, e *APIError, in renderInput) (
 			dst = strconv.AppendInt(dst, int64(in.status), 10)
 		case MemberType:
 			dst = append(sep(dst), m.key...)
-			if cf.f.TypeBase == "" {
+			if in.problem.typeURI != "" {
+				dst = appendJSONString(dst, in.problem.typeURI)
+			} else if cf.f.TypeBase == "" {
 				dst = append(dst, `"about:blank"`...)
 			} else {
 				dst = appendJSONString(dst, cf.f.TypeBase+string(e.Code()))
 			}
 		case MemberTitle:
 			dst = append(sep(dst), m.key...)
-			if cf.f.TypeBase == "" {
+			if in.problem.title != "" {
+				dst = appendJSONString(dst, in.problem.title)
+			} else if cf.f.TypeBase == "" {
 				dst = appendJSONString(dst, http.StatusText(in.status))
 			} else {
 				dst = appendJSONString(dst, defaultMessage(e.Code(), in.status))
@@ -104,8 +111,12 @@ func (cf *compiledFormat) appendError(dst []byte, e *APIError, in renderInput) (
 		}
 	}
 	if in.details {
-		for i, x := range e.extensions {
-			if x.Name == "" || cf.reserved[x.Name] || !utf8.ValidString(x.Name) || extensionSeen(e.extensions[:i], x.Name) {
+		xs := e.extensions
+		if len(in.problem.extensions) > 0 {
+			xs = append(append([]Extension(nil), in.problem.extensions...), xs...)
+		}
+		for i, x := range xs {
+			if x.Name == "" || cf.reserved[x.Name] || !utf8.ValidString(x.Name) || extensionSeen(xs[:i], x.Name) {
 				continue
 			}
 			dst = sep(dst)
@@ -419,7 +430,8 @@ var jsonSafe = func() (t [256]bool) {
 	return t
 }()
 
-// appendJSONString appends s as a JSON string. Like encoding/json it escapes
+// appendJSONString appends s as a JSON string, byte for byte as
+// encoding/json would (a fuzz test holds it to that). Like encoding/json it escapes
 // '<', '>' and '&' (so a body is safe to embed in HTML), U+2028 and U+2029,
 // and replaces invalid UTF-8 with U+FFFD: the result is always valid JSON
 // and valid UTF-8. Runs of safe bytes are copied with one append each.
@@ -444,6 +456,10 @@ func appendJSONString(dst []byte, s string) []byte {
 			switch c {
 			case '"', '\\':
 				dst = append(dst, '\\', c)
+			case '\b':
+				dst = append(dst, '\\', 'b')
+			case '\f':
+				dst = append(dst, '\\', 'f')
 			case '\n':
 				dst = append(dst, '\\', 'n')
 			case '\r':

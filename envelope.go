@@ -27,6 +27,23 @@ type Config struct {
 	// reporting. A panic in OnError is recovered and logged. It must be
 	// safe for concurrent use.
 	OnError func(r *http.Request, status int, e *APIError)
+	// RateLimit writes the rate-limit headers of an error that carries
+	// bucket state (see [RateLimitedBy], [APIError.WithRateLimit]). Nil
+	// means one built from the zero [RateLimitConfig].
+	RateLimit *RateLimitHeaders
+	// Alternates are formats a request may choose by content negotiation:
+	// a request whose Accept header prefers an alternate's media type over
+	// Format's (RFC 9110 §12.5.1) gets that alternate, such as
+	// [ProblemFormat] for "Accept: application/problem+json". Each must
+	// have a media type distinct from Format's and from the others'. When
+	// there are alternates, every error response carries "Vary: Accept".
+	// Nil means no negotiation: every response uses Format.
+	Alternates []Format
+	// Localizer, when set, picks public messages in the language the
+	// request's Accept-Language asks for, and makes Write set
+	// Content-Language and add Accept-Language to Vary (see [Localizer]).
+	// Nil means no localization, at no cost.
+	Localizer *Localizer
 }
 
 // ErrorWriter renders errors as responses in one [Format]. Build it once
@@ -34,8 +51,12 @@ type Config struct {
 type ErrorWriter struct {
 	format    *compiledFormat
 	logger    *slog.Logger
-	challenge []string
+	challenge string
 	onError   func(*http.Request, int, *APIError)
+	rateLimit *RateLimitHeaders
+
+	alternates []*compiledFormat // chosen by Accept; see pick
+	localizer  *Localizer
 }
 
 // NewErrorWriter validates cfg and returns a writer. It fails when the
@@ -57,7 +78,11 @@ func NewErrorWriter(cfg Config) (*ErrorWriter, error) {
 	if !validHeaderValue(ch) {
 		return nil, fmt.Errorf("envelope: challenge %q holds control characters", ch)
 	}
-	return &ErrorWriter{format: cf, logger: cfg.Logger, challenge: []string{ch}, onError: cfg.OnError}, nil
+	alts, err := compileAlternates(cf, cfg.Alternates)
+	if err != nil {
+		return nil, err
+	}
+	return &ErrorWriter{format: cf, logger: cfg.Logger, challenge: ch, onError: cfg.OnError, rateLimit: cfg.RateLimit, alternates: alts, localizer: cfg.Localizer}, nil
 }
 
 // defaultWriter is built on first use: no init-time work.
@@ -89,6 +114,16 @@ func Write(w http.ResponseWriter, r *http.Request, err error) {
 	ew.write(ctx, w, r, st, err)
 }
 
+// writerFor returns the ErrorWriter the package-level Write uses for r.
+func writerFor(r *http.Request) *ErrorWriter {
+	if r != nil {
+		if st := stateFrom(r.Context()); st != nil && st.writer != nil {
+			return st.writer
+		}
+	}
+	return defaultWriter()
+}
+
 // staleHeaders are response headers a handler may have set for the body it
 // meant to send, which would be false for the error body. Content-Encoding
 // is kept: compressing middleware sets it and wraps the writer
@@ -113,11 +148,14 @@ var staleHeaders = [...]string{
 // X-Content-Type-Options: nosniff, Cache-Control: no-store (error
 // responses are not to be cached or stored, per OWASP), the request ID
 // header when there is an ID, and the error's own headers; a 401 without
-// WWW-Authenticate gets the configured challenge. It deletes headers that
-// described the body the handler meant to send (Content-Length, ETag,
-// Last-Modified, Content-Range, ...), keeping Content-Encoding. A status
-// outside 400–599 renders as 500, never a panic. For HEAD requests the
-// headers are the same and no body is written (RFC 9110 §9.3.2).
+// WWW-Authenticate gets the configured challenge. An error carrying
+// rate-limit state gets the rate-limit headers and, on a 429 or 503,
+// Retry-After, set by [Config.RateLimit] (see [RateLimitedBy]). With
+// [Config.Alternates], Vary gains Accept. It deletes headers that described
+// the body the handler meant to send (Content-Length, ETag, Last-Modified,
+// Content-Range, ...), keeping Content-Encoding. A status outside 400–599
+// renders as 500, never a panic. For HEAD requests the headers are the same
+// and no body is written (RFC 9110 §9.3.2).
 //
 // When the response has already started (as the middleware can tell), Write
 // writes nothing and logs, rather than corrupting the response.
@@ -140,7 +178,7 @@ func (ew *ErrorWriter) write(ctx context.Context, w http.ResponseWriter, r *http
 		ew.log(ctx, r, slog.LevelError, "envelope: error after the response started; nothing written", e, err, 0)
 		return
 	}
-	cf := ew.format
+	cf := ew.pick(r)
 	status := cf.status(e)
 	id := ""
 	if st != nil {
@@ -149,28 +187,42 @@ func (ew *ErrorWriter) write(ctx context.Context, w http.ResponseWriter, r *http
 	if id == "" && e.requestID != "" && validRequestID(e.requestID) {
 		id = e.requestID
 	}
-	in := renderInput{status: status, message: e.Message(), requestID: id, details: true}
+	msg, re, lang := "", e, []string(nil)
+	if ew.localizer != nil {
+		msg, re, lang = ew.localizer.localize(r, e)
+	} else {
+		msg = e.Message()
+	}
+	in := renderInput{status: status, message: msg, requestID: id, details: true}
 	if r != nil && r.URL != nil && cf.rendersInstance() {
 		in.instance = r.URL.EscapedPath()
 	}
 	buf := getBuffer()
-	body, merr := cf.appendError((*buf)[:0], e, in)
+	body, merr := cf.render((*buf)[:0], re, in)
 	if merr != nil {
 		in.details = false
-		body, _ = cf.appendError(body[:0], e, in)
+		body, _ = cf.render(body[:0], re, in)
 		ew.log(ctx, r, slog.LevelError, "envelope: details or extension did not marshal; left out", e, merr, status)
 	}
 
 	h := w.Header()
 	deleteStaleHeaders(h)
 	// One array holds every value this function sets: the request's own
-	// (no allocation) or a new one.
-	arr := headerValues(st, id)[:]
-	h["Content-Type"] = cf.mediaType
-	h["X-Content-Type-Options"] = arr[0:1:1]
-	h["Cache-Control"] = arr[1:2:2]
+	// (see headerValues), or else one allocation. Each header gets its own
+	// full-capacity slice of it, so no two responses share a []string that
+	// later code could modify in place.
+	arr := headerValues(st, cf.mediaType, id, ew.challenge)[:]
+	h["Content-Type"] = arr[0:1:1]
+	h["X-Content-Type-Options"] = arr[1:2:2]
+	h["Cache-Control"] = arr[2:3:3]
 	if id != "" && cf.idHeader != "" {
-		h[cf.idHeader] = arr[2:3:3]
+		h[cf.idHeader] = arr[3:4:4]
+	}
+	if ew.localizer != nil {
+		if lang != nil {
+			h["Content-Language"] = lang
+		}
+		ew.localizer.addVary(h)
 	}
 	for _, f := range e.header {
 		if !validHeaderName(f.key) || !validHeaderValue(f.value) {
@@ -179,8 +231,12 @@ func (ew *ErrorWriter) write(ctx context.Context, w http.ResponseWriter, r *http
 		}
 		h[f.key] = []string{f.value}
 	}
+	ew.rateLimit.setErrorRateLimit(h, e, status)
+	if len(ew.alternates) > 0 {
+		addVary(h, "Accept")
+	}
 	if status == http.StatusUnauthorized && len(h["Www-Authenticate"]) == 0 {
-		h["Www-Authenticate"] = ew.challenge
+		h["Www-Authenticate"] = arr[4:5:5]
 	}
 	w.WriteHeader(status)
 	if r == nil || r.Method != http.MethodHead {
@@ -214,6 +270,9 @@ func (ew *ErrorWriter) callOnError(ctx context.Context, r *http.Request, status 
 // log writes one record. It is cheap when the level is disabled, and a
 // logger or error that panics cannot take the request down with it.
 func (ew *ErrorWriter) log(ctx context.Context, r *http.Request, level slog.Level, msg string, e *APIError, cause error, status int) {
+	if _, ok := cause.(recoveredPanic); ok {
+		return // the recover middleware logged the panic, with its stack
+	}
 	l := ew.logger
 	if l == nil {
 		l = slog.Default()

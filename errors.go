@@ -28,6 +28,8 @@ type APIError struct {
 	header     []headerField
 	extensions []Extension
 	cause      error
+	limits     *rateLimitState // see ratelimit_headers.go
+	args       []any           // for a catalog message; see WithArgs
 }
 
 // FieldError is one problem with one field of the request.
@@ -41,6 +43,11 @@ type FieldError struct {
 	// Message is the public, human-readable problem: "must be a valid
 	// email address".
 	Message string `json:"message"`
+	// Args are the arguments of the catalog message that a [Localizer]
+	// picks by Code when Message is empty, such as the 3 of "must be at
+	// least 3 characters long". They are data, never format strings, and
+	// are not rendered themselves.
+	Args []any `json:"-"`
 }
 
 // Extension is a member that an error adds at the top level of its body, such

@@ -158,6 +158,11 @@ type Format struct {
 	// of a not_found error is TypeBase + "not_found". Empty means every
 	// type is "about:blank" (RFC 9457 §4.2.1).
 	TypeBase string
+	// Indent, when set, pretty-prints bodies with this indent per level (as
+	// [encoding/json.Indent] does), for contracts that document an
+	// indented layout. It may hold only spaces and tabs. Empty means
+	// compact bodies, which is what almost every API sends.
+	Indent string
 }
 
 // FlatFormat returns the default format, a flat envelope:
@@ -184,7 +189,8 @@ func FlatFormat() Format {
 // Validate reports the first problem that makes f unusable: no members, a
 // member without a name or kind, two members with one name, a MediaType
 // that does not parse, a ValidationStatus other than 0, 400 or 422, a
-// CodeNames spelling that is empty or shared by two codes.
+// CodeNames spelling that is empty or shared by two codes, an Indent that
+// is not blank.
 func (f *Format) Validate() error {
 	if len(f.Members) == 0 {
 		return errors.New("envelope: format has no members")
@@ -227,6 +233,9 @@ func (f *Format) Validate() error {
 	default:
 		return fmt.Errorf("envelope: format validation status %d is not 400 or 422", f.ValidationStatus)
 	}
+	if strings.Trim(f.Indent, " \t") != "" {
+		return fmt.Errorf("envelope: format indent %q holds other than spaces and tabs", f.Indent)
+	}
 	if f.CodeCase > CodeUpper {
 		return fmt.Errorf("envelope: format has an unknown code case %d", f.CodeCase)
 	}
@@ -249,13 +258,14 @@ func (f *Format) Validate() error {
 // compiledFormat is a validated Format with its constant bytes precomputed.
 type compiledFormat struct {
 	f            Format
-	mediaType    []string // the Content-Type header value, shared read-only
+	mediaType    string // the Content-Type header value
 	open, close  []byte
 	members      []compiledMember
 	reserved     map[string]bool // member names extensions may not take
 	idHeader     string          // canonical; "" for none
 	codeNames    map[Code]string
 	hasFieldsOut bool // some member can carry field errors
+	hasType      bool // some member carries the problem type
 }
 
 type compiledMember struct {
@@ -273,7 +283,7 @@ func compileFormat(f Format) (*compiledFormat, error) {
 	if mt == "" {
 		mt = "application/json"
 	}
-	cf.mediaType = []string{mt}
+	cf.mediaType = mt
 	if f.Wrap != "" {
 		cf.open = appendJSONString([]byte("{"), f.Wrap)
 		cf.open = append(cf.open, ":{"...)
@@ -289,6 +299,7 @@ func compileFormat(f Format) (*compiledFormat, error) {
 		if m.Kind == MemberFields || m.CarriesFields {
 			cf.hasFieldsOut = true
 		}
+		cf.hasType = cf.hasType || m.Kind == MemberType
 	}
 	switch f.RequestIDHeader {
 	case "":

@@ -45,21 +45,28 @@ func (cf *compiledFormat) rendersInstance() bool {
 	return false
 }
 
-// setID sets the request ID and the header values Write will send for it.
-func (st *requestState) setID(id string) {
-	st.id = id
-	st.values = [3]string{"nosniff", "no-store", id}
+// setValues records in st the header values Write will send for st's ID
+// and writer, or the default writer when st has none (see headerValues). Call it once st.id and st.writer are set,
+// before the state is shared.
+func (st *requestState) setValues() {
+	ew := st.writer
+	if ew == nil {
+		ew = defaultWriter() // what the package-level Write will use
+	}
+	st.values = [5]string{ew.format.mediaType, "nosniff", "no-store", st.id, ew.challenge}
 }
 
-// headerValues returns an array holding the values of
-// X-Content-Type-Options, Cache-Control and the request ID header, in that
-// order. It is the request's own array when st holds one for id, so Write
-// allocates nothing for them; else a new one. The array is never shared
-// between requests: a handler that changes a header value in place (as in
-// h["Cache-Control"][0] = "...") changes only its own response.
-func headerValues(st *requestState, id string) *[3]string {
-	if st != nil && st.values[0] != "" && st.values[2] == id {
+// headerValues returns an array holding the values of Content-Type,
+// X-Content-Type-Options, Cache-Control, the request ID header and
+// WWW-Authenticate, in that order. It is the request's own array when st
+// holds those values (the common case: the writer's own format and the
+// request's ID), so Write allocates nothing for them; else a new one. The
+// array is never shared between requests: a handler that changes a header
+// value in place (as in h["Cache-Control"][0] = "...") changes only its
+// own response.
+func headerValues(st *requestState, mediaType, id, challenge string) *[5]string {
+	if st != nil && st.values[1] != "" && st.values[0] == mediaType && st.values[3] == id && st.values[4] == challenge {
 		return &st.values
 	}
-	return &[3]string{"nosniff", "no-store", id}
+	return &[5]string{mediaType, "nosniff", "no-store", id, challenge}
 }

@@ -1,10 +1,12 @@
 package envelope
 
 import (
+	"context"
 	"encoding/json"
 	"fmt"
 	"math/rand/v2"
 	"net/http"
+	"net/http/httptest"
 	"strings"
 	"testing"
 	"unicode/utf8"
@@ -208,22 +210,62 @@ func TestHeaderValuesAreNotSharedBetweenRequests(t *testing.T) {
 	}
 }
 
-// TestHeaderValuesUseTheRequestsArray checks that the context helpers leave
-// the values Write needs in the request state, and that a state without
-// them (or an ID from the error) gets a fresh array.
+// TestHeaderValuesUseTheRequestsArray checks that the context helpers and
+// the request ID middleware leave the values Write needs in the request
+// state, and that a state without them, an ID from the error or another
+// format's media type gets a fresh array.
 func TestHeaderValuesUseTheRequestsArray(t *testing.T) {
 	t.Parallel()
-	ew, err := NewErrorWriter(Config{})
+	ew, err := NewErrorWriter(Config{Challenge: "Basic"})
 	require.NoError(t, err)
+	mt := ew.format.mediaType
 	ctx := ContextWithErrorWriter(ContextWithRequestID(t.Context(), "abc"), ew)
 	st := stateFrom(ctx)
 	require.NotNil(t, st)
-	assert.Same(t, &st.values, headerValues(st, "abc"))
-	assert.Equal(t, [3]string{"nosniff", "no-store", "abc"}, st.values)
-	other := headerValues(st, "from-error")
-	assert.NotSame(t, &st.values, other)
-	assert.Equal(t, [3]string{"nosniff", "no-store", "from-error"}, *other)
-	bare := &requestState{id: "abc"}
-	assert.NotSame(t, &bare.values, headerValues(bare, "abc"))
-	assert.Equal(t, [3]string{"nosniff", "no-store", ""}, *headerValues(nil, ""))
+	assert.Same(t, &st.values, headerValues(st, mt, "abc", "Basic"))
+	assert.Equal(t, [5]string{mt, "nosniff", "no-store", "abc", "Basic"}, st.values)
+	for _, other := range []*[5]string{
+		headerValues(st, mt, "from-error", "Basic"),
+		headerValues(st, "application/problem+json", "abc", "Basic"),
+	} {
+		assert.NotSame(t, &st.values, other)
+	}
+	assert.Equal(t, [5]string{mt, "nosniff", "no-store", "from-error", "Basic"}, *headerValues(st, mt, "from-error", "Basic"))
+	bare := &requestState{id: "abc", writer: ew}
+	assert.NotSame(t, &bare.values, headerValues(bare, mt, "abc", "Basic"))
+	assert.Equal(t, [5]string{"x", "nosniff", "no-store", "", "y"}, *headerValues(nil, "x", "", "y"))
+
+	// The middleware's state carries them too.
+	var got *requestState
+	mw, err := RequestID(RequestIDOptions{})
+	require.NoError(t, err)
+	h := mw(http.HandlerFunc(func(_ http.ResponseWriter, r *http.Request) {
+		got = stateFrom(r.Context())
+	}))
+	h.ServeHTTP(httptest.NewRecorder(), httptest.NewRequest(http.MethodGet, "/", nil))
+	require.NotNil(t, got)
+	ew = writerFor(httptest.NewRequest(http.MethodGet, "/", nil).WithContext(context.WithValue(t.Context(), ctxKey{}, got)))
+	assert.Same(t, &got.values, headerValues(got, ew.format.mediaType, got.id, ew.challenge))
+}
+
+// fieldGroups calls fn once per distinct field path, in order of first
+// appearance, with the indexes of its errors, walking the links the encoder
+// groups by. Tests use it to say what a grouped body holds.
+func fieldGroups(fields []FieldError, fn func(path string, idx []int)) {
+	links := make([]fieldLink, len(fields))
+	linkFieldGroups(fields, links)
+	var idx []int
+	for i := range fields {
+		if links[i].follower {
+			continue
+		}
+		idx = idx[:0]
+		for k := i; ; k = int(links[k].next) {
+			idx = append(idx, k)
+			if links[k].next == 0 {
+				break
+			}
+		}
+		fn(fields[i].Field, idx)
+	}
 }

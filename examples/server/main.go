@@ -7,13 +7,25 @@
 //
 //	curl -i localhost:8080/flags/dark-mode
 //	curl -i localhost:8080/flags/nope
-//	curl -i -X POST localhost:8080/flags -d '{"key":"BAD KEY!"}'
-//	curl -i -X POST localhost:8080/flags -d '{"key":"beta","enabled":"yes"}'
+//	curl -i -X POST localhost:8080/flags -H 'Content-Type: application/json' -d '{"key":"BAD KEY!"}'
+//	curl -i -X POST localhost:8080/flags -H 'Content-Type: application/json' -d '{"key":"beta","enabled":"yes"}'
 //	curl -i -X DELETE localhost:8080/flags/dark-mode
 //	curl -i localhost:8080/billing
+//	curl -i localhost:8080/boom
+//	curl -i -X PATCH localhost:8080/flags/dark-mode
+//	curl -i -H 'Accept-Language: de' localhost:8080/flags/nope
+//	curl -i -H 'Accept-Language: pt-PT' -X DELETE localhost:8080/flags/dark-mode
+//	curl -i -H 'Accept: application/problem+json' -H 'Content-Type: application/json' -X POST localhost:8080/flags -d '{}'
+//
+// Every response carries a request ID and the security headers; panics
+// become clean 500s; the router's 404 and 405 pages are envelopes; bodies
+// over 1 MiB get a 413. Messages follow Accept-Language (English, German,
+// French, Spanish, Japanese, Brazilian Portuguese), and a client that
+// prefers application/problem+json gets RFC 9457 problem details.
 package main
 
 import (
+	"embed"
 	"encoding/json"
 	"errors"
 	"flag"
@@ -31,9 +43,15 @@ import (
 var errInUse = envelope.MustRegister(envelope.CodeInfo{
 	Code:        "in_use",
 	Status:      http.StatusConflict,
-	Message:     "The flag is still referenced.",
+	Message:     "The flag is still referenced.", // without a Localizer
 	Description: "Deleting a flag that other flags depend on.",
 })
+
+// messages holds this API's own translations: the in_use message in each
+// language the server offers. Built-in codes and field keys need none.
+//
+//go:embed messages.json
+var messages embed.FS
 
 var keyPattern = regexp.MustCompile(`^[a-z0-9][a-z0-9._-]{0,127}$`)
 
@@ -48,8 +66,30 @@ type store struct {
 	flags map[string]flagDef
 }
 
-// newServer returns the API's handler.
-func newServer() http.Handler {
+// newServer returns the API's handler: the routes, then the router's
+// 404/405 envelopes and the body limit, then the default chain (request ID,
+// security headers, panic recovery) around it all.
+func newServer(logger *slog.Logger) (http.Handler, error) {
+	catalog, err := envelope.LoadCatalogFS(messages, "messages.json")
+	if err != nil {
+		return nil, err
+	}
+	loc, err := envelope.NewLocalizer(envelope.LocalizerOptions{Catalogs: []envelope.Catalog{catalog}})
+	if err != nil {
+		return nil, err
+	}
+	ew, err := envelope.NewErrorWriter(envelope.Config{
+		Logger:     logger,
+		Localizer:  loc,
+		Alternates: []envelope.Format{envelope.ProblemFormat()},
+	})
+	if err != nil {
+		return nil, err
+	}
+	mw, err := envelope.Middleware(envelope.MiddlewareOptions{ErrorWriter: ew, Logger: logger})
+	if err != nil {
+		return nil, err
+	}
 	s := &store{flags: map[string]flagDef{
 		"dark-mode": {Key: "dark-mode", Enabled: true},
 		"new-nav":   {Key: "new-nav", DependsOn: []string{"dark-mode"}},
@@ -64,7 +104,10 @@ func newServer() http.Handler {
 		return envelope.Wrap(errors.New("card provider: HTTP 502 from upstream"),
 			envelope.CodeInternal, "billing provider returned an unexpected error")
 	}))
-	return mux
+	mux.HandleFunc("GET /boom", func(http.ResponseWriter, *http.Request) {
+		panic("the example server's deliberate panic")
+	})
+	return mw(envelope.RouterErrors(envelope.BodyLimit(1 << 20)(mux))), nil
 }
 
 func (s *store) get(w http.ResponseWriter, r *http.Request) error {
@@ -72,7 +115,8 @@ func (s *store) get(w http.ResponseWriter, r *http.Request) error {
 	f, ok := s.flags[r.PathValue("key")]
 	s.mu.Unlock()
 	if !ok {
-		return envelope.NotFound("Flag not found")
+		// No explicit message: the catalog's, in the client's language.
+		return envelope.ErrNotFound
 	}
 	return writeJSON(w, http.StatusOK, f)
 }
@@ -85,14 +129,16 @@ func (s *store) create(w http.ResponseWriter, r *http.Request) error {
 	if err := envelope.DecodeJSON(r, &in); err != nil {
 		return err
 	}
-	verr := envelope.InvalidRequest("The flag is invalid.")
+	// Field errors name a message key (their code) and leave the text to
+	// the catalog.
+	verr := envelope.Validation("")
 	if in.Key == "" {
-		verr = verr.WithFieldCode("key", "required", "is required")
+		verr = verr.WithFields(envelope.FieldError{Field: "key", Code: "required"})
 	} else if !keyPattern.MatchString(in.Key) {
-		verr = verr.WithFieldCode("key", "format", "must match [a-z0-9][a-z0-9._-]{0,127}")
+		verr = verr.WithFields(envelope.FieldError{Field: "key", Code: "pattern"})
 	}
 	if in.Enabled == nil {
-		verr = verr.WithFieldCode("enabled", "required", "is required")
+		verr = verr.WithFields(envelope.FieldError{Field: "enabled", Code: "required"})
 	}
 	if len(verr.Fields()) > 0 {
 		return verr
@@ -117,7 +163,7 @@ func (s *store) delete(w http.ResponseWriter, r *http.Request) error {
 	for _, f := range s.flags {
 		for _, dep := range f.DependsOn {
 			if dep == key {
-				return errInUse.WithField("dependents", "flag."+f.Key)
+				return errInUse.WithArgs(f.Key).WithField("dependents", "flag."+f.Key)
 			}
 		}
 	}
@@ -135,15 +181,20 @@ func writeJSON(w http.ResponseWriter, status int, v any) error {
 func main() {
 	addr := flag.String("addr", "localhost:8080", "listen address")
 	flag.Parse()
-	slog.SetDefault(slog.New(slog.NewTextHandler(os.Stderr, nil)))
+	logger := slog.New(slog.NewTextHandler(os.Stderr, nil))
+	h, err := newServer(logger)
+	if err != nil {
+		logger.Error("configuration", "error", err)
+		os.Exit(1)
+	}
 	srv := &http.Server{
 		Addr:              *addr,
-		Handler:           newServer(),
+		Handler:           h,
 		ReadHeaderTimeout: 5 * time.Second,
 	}
-	slog.Info("listening", "addr", "http://"+*addr)
+	logger.Info("listening", "addr", "http://"+*addr)
 	if err := srv.ListenAndServe(); err != nil {
-		slog.Error("server stopped", "error", err)
+		logger.Error("server stopped", "error", err)
 		os.Exit(1)
 	}
 }

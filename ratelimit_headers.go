@@ -1,0 +1,623 @@
+package envelope
+
+import (
+	"errors"
+	"fmt"
+	"net/http"
+	"strconv"
+	"sync"
+	"time"
+)
+
+// This file renders the state of a server's rate limiter as response
+// headers. It implements no limiter: the limiter (in-process, shared store,
+// gateway) reports the state of its buckets as [Bucket] values, and
+// [RateLimitHeaders] writes them in the families a client expects:
+//
+//   - legacy X-RateLimit-Limit, X-RateLimit-Remaining, X-RateLimit-Reset;
+//   - RateLimit-Policy and RateLimit of draft-ietf-httpapi-ratelimit-headers-11,
+//     as RFC 9651 structured fields;
+//   - Retry-After (RFC 9110 §10.2.3, RFC 6585 §4) when a request is refused.
+
+// Bucket is the state of one rate-limit bucket at the time of a request, as
+// the server's limiter reports it. A request may be gated by several
+// buckets (say one per API key and one per organisation); pass them all.
+//
+// The zero Bucket is a policy named "default" with a quota of 0 that is
+// full now. Negative numbers are rendered as 0 and numbers above
+// 999,999,999,999,999 (the largest RFC 9651 integer) as that maximum, so no
+// value from a limiter can produce a malformed header.
+type Bucket struct {
+	// Policy names the quota policy, such as "per-key" or "org". It is sent
+	// as an RFC 9651 sf-string in RateLimit-Policy and RateLimit and in the
+	// violated-policies of a quota-exceeded problem, so it must be
+	// printable ASCII (0x20–0x7E); see [Bucket.Validate]. A bucket whose
+	// name is not is left out of those two fields (and only those). Empty
+	// means "default".
+	Policy string
+	// Limit is the quota: how many units (requests) the bucket holds when
+	// full.
+	Limit int64
+	// Window is the time the quota applies to, such as one minute for
+	// "100 per minute", or the time a token bucket takes to refill from
+	// empty. It is sent, in whole seconds rounded up, as the w parameter of
+	// RateLimit-Policy; zero or negative leaves w out.
+	Window time.Duration
+	// Remaining is the quota left now. A limiter that reports a negative
+	// value (overdrawn) renders as 0.
+	Remaining int64
+	// Reset is when the bucket is full again. The zero time, or a time in
+	// the past, means it is full now.
+	Reset time.Time
+	// Denied reports that this bucket refused the request. On a 429 the
+	// single-valued legacy headers describe a denying bucket, and
+	// Retry-After is no earlier than its Reset.
+	Denied bool
+}
+
+// Validate reports whether b can be rendered in full: a printable-ASCII
+// policy name, a non-negative limit and window. Rendering never fails on a
+// bucket that does not validate (see [Bucket]); Validate is for checking a
+// limiter's configuration once, at start-up or in tests.
+func (b Bucket) Validate() error {
+	var errs []error
+	if !validPolicyName(b.Policy) {
+		errs = append(errs, fmt.Errorf("envelope: policy name %q is not printable ASCII", b.Policy))
+	}
+	if b.Limit < 0 {
+		errs = append(errs, fmt.Errorf("envelope: policy %q: negative limit %d", b.Policy, b.Limit))
+	}
+	if b.Window < 0 {
+		errs = append(errs, fmt.Errorf("envelope: policy %q: negative window %s", b.Policy, b.Window))
+	}
+	return errors.Join(errs...)
+}
+
+// RateLimitFields is a set of header families that [RateLimitHeaders]
+// writes. The zero value means [DefaultRateLimitFields].
+type RateLimitFields uint8
+
+// The header families. Combine them with |.
+const (
+	// RateLimitLegacy is X-RateLimit-Limit, X-RateLimit-Remaining and
+	// X-RateLimit-Reset, single-valued: they describe the most restrictive
+	// bucket, or on a refusal the bucket that denied.
+	RateLimitLegacy RateLimitFields = 1 << iota
+	// RateLimitIETF is RateLimit-Policy and RateLimit of
+	// draft-ietf-httpapi-ratelimit-headers-11, listing every bucket.
+	RateLimitIETF
+	// RateLimitRetryAfter is Retry-After on a refused request.
+	RateLimitRetryAfter
+
+	// DefaultRateLimitFields, the meaning of zero, is every family: the
+	// legacy fields most clients read today, the IETF fields they are
+	// moving to, and Retry-After.
+	DefaultRateLimitFields = RateLimitLegacy | RateLimitIETF | RateLimitRetryAfter
+)
+
+// ResetStyle is how X-RateLimit-Reset says when the bucket is full again.
+// The zero value is [ResetDelaySeconds].
+type ResetStyle uint8
+
+const (
+	// ResetDelaySeconds sends the whole seconds until the bucket is full
+	// again, rounded up: "30". It needs no clock agreement with the client
+	// and matches the t parameter of the IETF RateLimit field.
+	ResetDelaySeconds ResetStyle = iota
+	// ResetEpochSeconds sends the Unix time, in whole seconds rounded up,
+	// at which the bucket is full again: "1767225630".
+	ResetEpochSeconds
+	// ResetEpochMillis sends the Unix time in milliseconds, rounded up:
+	// "1767225630000".
+	ResetEpochMillis
+)
+
+// String returns the style's name: "delay-seconds", "epoch-seconds" or
+// "epoch-millis".
+func (s ResetStyle) String() string {
+	switch s {
+	case ResetDelaySeconds:
+		return "delay-seconds"
+	case ResetEpochSeconds:
+		return "epoch-seconds"
+	case ResetEpochMillis:
+		return "epoch-millis"
+	}
+	return "ResetStyle(" + strconv.Itoa(int(s)) + ")"
+}
+
+// RetryAfterStyle is the form of Retry-After (RFC 9110 §10.2.3). The zero
+// value is [RetryAfterSeconds].
+type RetryAfterStyle uint8
+
+const (
+	// RetryAfterSeconds sends delay-seconds: a whole number of seconds,
+	// rounded up, at least 1.
+	RetryAfterSeconds RetryAfterStyle = iota
+	// RetryAfterDate sends an HTTP-date in the IMF-fixdate form (RFC 9110
+	// §5.6.7), in UTC, rounded up to the second, as [http.ParseTime]
+	// parses it: "Thu, 01 Jan 2026 00:00:30 GMT".
+	RetryAfterDate
+)
+
+// DefaultMaxRetryAfter is the Retry-After cap used when
+// [RateLimitConfig.MaxRetryAfter] is zero: one day. A client told to wait
+// longer than the cap is told the cap, and on retrying is told again.
+const DefaultMaxRetryAfter = 24 * time.Hour
+
+// RateLimitConfig configures [NewRateLimitHeaders]. The zero value is valid:
+// every family, X-RateLimit-Reset in delay seconds, Retry-After in
+// delay-seconds capped at one day, and the system clock.
+type RateLimitConfig struct {
+	// Fields selects the header families to write. Zero means
+	// [DefaultRateLimitFields].
+	Fields RateLimitFields
+	// Reset is the style of X-RateLimit-Reset. Zero means
+	// [ResetDelaySeconds].
+	Reset ResetStyle
+	// RetryAfter is the style of Retry-After. Zero means
+	// [RetryAfterSeconds].
+	RetryAfter RetryAfterStyle
+	// MaxRetryAfter caps the wait that Retry-After announces, so an
+	// effectively infinite wait (a bucket that never refills) still yields
+	// a sensible value. Zero means [DefaultMaxRetryAfter]; otherwise it must
+	// be at least one second, and is used in whole seconds.
+	MaxRetryAfter time.Duration
+	// Now is the clock. Nil means [time.Now]. Tests inject a fixed clock;
+	// it must be safe for concurrent use.
+	Now func() time.Time
+}
+
+// RateLimitHeaders writes rate-limit headers from the state of one or more
+// [Bucket] values. Build it once with [NewRateLimitHeaders] and share it: it
+// is immutable and safe for concurrent use. A nil *RateLimitHeaders behaves
+// as one built from the zero [RateLimitConfig].
+//
+// The same value serves [RateLimitHeaders.Set] on any response (success,
+// 304) and, through [Config.RateLimit], the rendering of a 429 or 503
+// error that carries bucket state (see [RateLimitedBy]).
+type RateLimitHeaders struct {
+	fields    RateLimitFields
+	reset     ResetStyle
+	retryDate bool
+	maxRetry  int64 // whole seconds, >= 1
+	now       func() time.Time
+}
+
+// NewRateLimitHeaders validates cfg and returns a header writer. It fails
+// on unknown field bits or styles and on a MaxRetryAfter that is negative
+// or below one second.
+func NewRateLimitHeaders(cfg RateLimitConfig) (*RateLimitHeaders, error) {
+	f := cfg.Fields
+	if f == 0 {
+		f = DefaultRateLimitFields
+	}
+	if f&^DefaultRateLimitFields != 0 {
+		return nil, fmt.Errorf("envelope: unknown rate-limit fields %#x", uint8(f&^DefaultRateLimitFields))
+	}
+	if cfg.Reset > ResetEpochMillis {
+		return nil, fmt.Errorf("envelope: unknown reset style %s", cfg.Reset)
+	}
+	if cfg.RetryAfter > RetryAfterDate {
+		return nil, fmt.Errorf("envelope: unknown Retry-After style %d", cfg.RetryAfter)
+	}
+	maxRetry := cfg.MaxRetryAfter
+	if maxRetry == 0 {
+		maxRetry = DefaultMaxRetryAfter
+	}
+	if maxRetry < time.Second {
+		return nil, fmt.Errorf("envelope: MaxRetryAfter %s is below one second", cfg.MaxRetryAfter)
+	}
+	now := cfg.Now
+	if now == nil {
+		now = time.Now
+	}
+	return &RateLimitHeaders{
+		fields:    f,
+		reset:     cfg.Reset,
+		retryDate: cfg.RetryAfter == RetryAfterDate,
+		maxRetry:  int64(maxRetry / time.Second),
+		now:       now,
+	}, nil
+}
+
+// defaultRateLimitHeaders is built on first use: no init-time work.
+var defaultRateLimitHeaders = sync.OnceValue(func() *RateLimitHeaders {
+	rl, err := NewRateLimitHeaders(RateLimitConfig{})
+	if err != nil {
+		panic(err) // the zero configuration is covered by tests
+	}
+	return rl
+})
+
+// Canonical header keys, so that http.Header.Get finds what is set here
+// by direct map assignment.
+const (
+	hdrLimit      = "X-Ratelimit-Limit"
+	hdrRemaining  = "X-Ratelimit-Remaining"
+	hdrReset      = "X-Ratelimit-Reset"
+	hdrPolicy     = "Ratelimit-Policy"
+	hdrRateLimit  = "Ratelimit"
+	hdrRetryAfter = "Retry-After"
+)
+
+// maxSFInteger is the largest RFC 9651 §3.3.1 integer: 15 decimal digits.
+const maxSFInteger = 999_999_999_999_999
+
+// Set writes the rate-limit headers for buckets into h, replacing (never
+// adding to) any earlier value of each header it writes, so middleware
+// that runs twice cannot duplicate them. Call it before WriteHeader, on any
+// response: a success, a 304, or a refusal.
+//
+// It sets, per the configured families: X-RateLimit-Limit,
+// X-RateLimit-Remaining and X-RateLimit-Reset for the most restrictive
+// bucket (a denying one if any, else the one with the least remaining, ties
+// going to the later reset, then the first given); RateLimit-Policy and
+// RateLimit listing every bucket in the order given; and, when a bucket is
+// Denied, Retry-After no earlier than the latest Reset among the denying
+// buckets, rounded up, at least one second, at most the configured cap.
+// With no bucket it writes nothing. It is safe for concurrent use on
+// distinct headers, and never panics.
+func (rl *RateLimitHeaders) Set(h http.Header, buckets ...Bucket) {
+	if rl == nil {
+		rl = defaultRateLimitHeaders()
+	}
+	rl.set(h, rl.now(), buckets, 0, retryIfDenied)
+}
+
+// retryMode says when set writes Retry-After.
+type retryMode uint8
+
+const (
+	retryNever    retryMode = iota // a status Retry-After does not belong on
+	retryIfDenied                  // a denying bucket, or an explicit wait
+	retryRefused                   // as retryIfDenied; with none marked, the most restrictive bucket denied (a 429)
+)
+
+// set does the work of Set and of the error hook. retry is an explicit
+// Retry-After wait (0 for none).
+func (rl *RateLimitHeaders) set(h http.Header, now time.Time, buckets []Bucket, retry time.Duration, mode retryMode) {
+	if h == nil || (len(buckets) == 0 && (mode == retryNever || retry <= 0)) {
+		return
+	}
+	pick, anyDenied := mostRestrictive(buckets)
+	// All values are appended into one stack buffer, turned into one
+	// string, and sliced: two allocations for any number of values.
+	var (
+		arr  [512]byte
+		ends [6]int
+		keys [6]string
+		n    int
+	)
+	buf := arr[:0]
+	mark := func(key string) {
+		keys[n] = key
+		ends[n] = len(buf)
+		n++
+	}
+	if rl.fields&RateLimitLegacy != 0 && pick >= 0 {
+		b := &buckets[pick]
+		buf = strconv.AppendInt(buf, clampSF(b.Limit), 10)
+		mark(hdrLimit)
+		buf = strconv.AppendInt(buf, clampSF(b.Remaining), 10)
+		mark(hdrRemaining)
+		buf = rl.appendReset(buf, now, b.Reset)
+		mark(hdrReset)
+	}
+	if rl.fields&RateLimitIETF != 0 && len(buckets) > 0 {
+		start := len(buf)
+		buf = appendPolicyField(buf, buckets)
+		if len(buf) > start {
+			mark(hdrPolicy)
+			buf = appendRateLimitField(buf, now, buckets)
+			mark(hdrRateLimit)
+		}
+	}
+	if rl.fields&RateLimitRetryAfter != 0 && mode != retryNever {
+		wait, ok := retry, retry > 0
+		for i := range buckets {
+			b := &buckets[i]
+			if b.Denied || (mode == retryRefused && !anyDenied && i == pick) {
+				ok = true
+				if d := b.Reset.Sub(now); d > wait {
+					wait = d
+				}
+			}
+		}
+		if ok {
+			buf = rl.appendRetryAfter(buf, now, wait)
+			mark(hdrRetryAfter)
+		}
+	}
+	if n == 0 {
+		return
+	}
+	s := string(buf)
+	vals := make([]string, n)
+	start := 0
+	for i := 0; i < n; i++ {
+		vals[i] = s[start:ends[i]]
+		start = ends[i]
+		h[keys[i]] = vals[i : i+1 : i+1]
+	}
+}
+
+// mostRestrictive returns the index of the bucket the single-valued
+// headers describe, and whether any bucket denied. Among denying buckets it
+// is the one with the latest reset (the client must wait for it); with
+// none denying, the one with the least remaining, ties going to the later
+// reset, then to the first given. It is -1 for no buckets.
+func mostRestrictive(buckets []Bucket) (pick int, anyDenied bool) {
+	pick = -1
+	for i := range buckets {
+		b := &buckets[i]
+		if pick < 0 {
+			pick, anyDenied = i, b.Denied
+			continue
+		}
+		p := &buckets[pick]
+		switch {
+		case b.Denied != p.Denied:
+			if b.Denied {
+				pick, anyDenied = i, true
+			}
+		case b.Denied: // both denied: the longer wait
+			if b.Reset.After(p.Reset) {
+				pick = i
+			}
+		default:
+			br, pr := max(b.Remaining, 0), max(p.Remaining, 0)
+			if br < pr || (br == pr && b.Reset.After(p.Reset)) {
+				pick = i
+			}
+		}
+	}
+	return pick, anyDenied
+}
+
+// clampSF bounds v to the RFC 9651 integer range this package emits:
+// 0 through 999,999,999,999,999.
+func clampSF(v int64) int64 {
+	return min(max(v, 0), maxSFInteger)
+}
+
+// ceilSeconds returns d in whole seconds rounded up, 0 for d <= 0.
+func ceilSeconds(d time.Duration) int64 {
+	if d <= 0 {
+		return 0
+	}
+	s := int64(d / time.Second)
+	if d%time.Second != 0 {
+		s++
+	}
+	return s
+}
+
+// appendReset appends X-RateLimit-Reset in the configured style.
+func (rl *RateLimitHeaders) appendReset(dst []byte, now, reset time.Time) []byte {
+	if reset.Before(now) { // includes the zero time
+		reset = now
+	}
+	var v int64
+	switch rl.reset {
+	case ResetEpochSeconds:
+		v = reset.Unix()
+		if reset.Nanosecond() != 0 {
+			v++
+		}
+	case ResetEpochMillis:
+		v = reset.UnixMilli()
+		if reset.Nanosecond()%int(time.Millisecond) != 0 {
+			v++
+		}
+	default:
+		v = ceilSeconds(reset.Sub(now))
+	}
+	return strconv.AppendInt(dst, clampSF(v), 10)
+}
+
+// appendRetryAfter appends Retry-After for a wait: rounded up to whole
+// seconds, at least 1, at most the cap; as delay-seconds or an IMF-fixdate.
+// A date is at most the cap after now before rounding up to the second.
+func (rl *RateLimitHeaders) appendRetryAfter(dst []byte, now time.Time, wait time.Duration) []byte {
+	secs := min(max(ceilSeconds(wait), 1), rl.maxRetry)
+	if !rl.retryDate {
+		return strconv.AppendInt(dst, secs, 10)
+	}
+	// The date is the wait's end rounded up to the second, so the client
+	// never comes back before the bucket has room; and at least a second
+	// after now, at most the cap after it.
+	t := now.Add(wait)
+	if wait < time.Second {
+		t = now.Add(time.Second)
+	}
+	if limit := now.Add(time.Duration(rl.maxRetry) * time.Second); t.After(limit) {
+		t = limit
+	}
+	if t2 := t.Truncate(time.Second); !t2.Equal(t) {
+		t = t2.Add(time.Second)
+	}
+	return t.UTC().AppendFormat(dst, http.TimeFormat)
+}
+
+// appendPolicyField appends the RateLimit-Policy list: one sf-string item
+// per bucket with q (quota) and, when there is a window, w (seconds).
+// Buckets whose names cannot be sf-strings are left out.
+func appendPolicyField(dst []byte, buckets []Bucket) []byte {
+	first := true
+	for i := range buckets {
+		b := &buckets[i]
+		if !validPolicyName(b.Policy) {
+			continue
+		}
+		if !first {
+			dst = append(dst, ", "...)
+		}
+		first = false
+		dst = appendSFString(dst, policyName(b.Policy))
+		dst = append(dst, ";q="...)
+		dst = strconv.AppendInt(dst, clampSF(b.Limit), 10)
+		if b.Window > 0 {
+			dst = append(dst, ";w="...)
+			dst = strconv.AppendInt(dst, clampSF(ceilSeconds(b.Window)), 10)
+		}
+	}
+	return dst
+}
+
+// appendRateLimitField appends the RateLimit list: one sf-string item per
+// bucket with r (remaining) and t (delay-seconds until full again).
+func appendRateLimitField(dst []byte, now time.Time, buckets []Bucket) []byte {
+	first := true
+	for i := range buckets {
+		b := &buckets[i]
+		if !validPolicyName(b.Policy) {
+			continue
+		}
+		if !first {
+			dst = append(dst, ", "...)
+		}
+		first = false
+		dst = appendSFString(dst, policyName(b.Policy))
+		dst = append(dst, ";r="...)
+		dst = strconv.AppendInt(dst, clampSF(b.Remaining), 10)
+		dst = append(dst, ";t="...)
+		dst = strconv.AppendInt(dst, clampSF(ceilSeconds(b.Reset.Sub(now))), 10)
+	}
+	return dst
+}
+
+// policyName is the name a bucket is known by on the wire.
+func policyName(p string) string {
+	if p == "" {
+		return "default"
+	}
+	return p
+}
+
+// validPolicyName reports whether p can be an RFC 9651 §3.3.3 sf-string:
+// printable ASCII only.
+func validPolicyName(p string) bool {
+	for i := 0; i < len(p); i++ {
+		if p[i] < 0x20 || p[i] > 0x7e {
+			return false
+		}
+	}
+	return true
+}
+
+// appendSFString appends s as an RFC 9651 §4.1.6 sf-string; s must be
+// printable ASCII (validPolicyName).
+func appendSFString(dst []byte, s string) []byte {
+	dst = append(dst, '"')
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; c == '"' || c == '\\' {
+			dst = append(dst, '\\')
+		}
+		dst = append(dst, s[i])
+	}
+	return append(dst, '"')
+}
+
+// rateLimitState is what an [*APIError] carries about the limiter. It is
+// never modified after it is built.
+type rateLimitState struct {
+	buckets []Bucket
+	retry   time.Duration
+}
+
+// RateLimitedBy returns a 429 rate_limited error carrying the state of the
+// buckets that gated the request, so that [Write] sets the rate-limit
+// headers and Retry-After with the body (RFC 6585 §4). Mark the bucket that
+// refused with Denied; if none is marked, the most restrictive one is taken
+// to have refused.
+func RateLimitedBy(buckets ...Bucket) *APIError {
+	return New(CodeRateLimited, "").WithRateLimit(buckets...)
+}
+
+// WithRateLimit returns a copy carrying the state of the buckets that gated
+// the request, replacing earlier bucket state. When the error is written,
+// the writer's [RateLimitHeaders] (see [Config.RateLimit]) sets the
+// configured rate-limit headers from it on any status, and Retry-After on a
+// 429 (see [RateLimitedBy]) or on a 503 with a Denied bucket. The buckets
+// are copied; with none, the error carries no bucket state.
+func (e *APIError) WithRateLimit(buckets ...Bucket) *APIError {
+	c := e.clone()
+	st := rateLimitState{buckets: append([]Bucket(nil), buckets...)}
+	if c.limits != nil {
+		st.retry = c.limits.retry
+	}
+	c.limits = &st
+	return c
+}
+
+// WithRetryAfter returns a copy that announces a wait of d in Retry-After
+// when written as a 429 or 503 (RFC 9110 §10.2.3), such as a 503 during
+// maintenance. With denying buckets, Retry-After is the longer of d and
+// their resets. The value is rounded up to whole seconds, at least 1 and at
+// most the configured cap; d <= 0 removes an earlier explicit wait.
+func (e *APIError) WithRetryAfter(d time.Duration) *APIError {
+	c := e.clone()
+	var st rateLimitState
+	if c.limits != nil {
+		st = *c.limits
+	}
+	st.retry = max(d, 0)
+	c.limits = &st
+	return c
+}
+
+// RateLimit returns a copy of the bucket state the error carries, or nil.
+func (e *APIError) RateLimit() []Bucket {
+	if e == nil || e.limits == nil || len(e.limits.buckets) == 0 {
+		return nil
+	}
+	return append([]Bucket(nil), e.limits.buckets...)
+}
+
+// setErrorRateLimit is the hook of [ErrorWriter.Write]: it writes the
+// rate-limit headers of an error that carries bucket state or an explicit
+// wait.
+func (rl *RateLimitHeaders) setErrorRateLimit(h http.Header, e *APIError, status int) {
+	if e == nil || e.limits == nil {
+		return
+	}
+	if rl == nil {
+		rl = defaultRateLimitHeaders()
+	}
+	mode := retryNever
+	switch status {
+	case http.StatusTooManyRequests:
+		mode = retryRefused
+	case http.StatusServiceUnavailable:
+		mode = retryIfDenied
+	}
+	rl.set(h, rl.now(), e.limits.buckets, e.limits.retry, mode)
+}
+
+// violatedPolicies returns the wire names of the policies whose quota e
+// reports exceeded: the denying buckets', or, when none is marked, the most
+// restrictive bucket's. The RFC 9457 format renders them as the
+// "violated-policies" member of the draft's quota-exceeded problem type
+// (draft-ietf-httpapi-ratelimit-headers-11). Nil when e carries no buckets.
+func violatedPolicies(e *APIError) []string {
+	if e == nil || e.limits == nil || len(e.limits.buckets) == 0 {
+		return nil
+	}
+	bs := e.limits.buckets
+	pick, anyDenied := mostRestrictive(bs)
+	if !anyDenied {
+		return []string{policyName(bs[pick].Policy)}
+	}
+	var names []string
+	for i := range bs {
+		if bs[i].Denied {
+			names = append(names, policyName(bs[i].Policy))
+		}
+	}
+	return names
+}
+
+// quotaExceededType is the problem type of draft-ietf-httpapi-ratelimit-
+// headers-11 for a request refused by a quota policy.
+const quotaExceededType = "https://iana.org/assignments/http-problem-types#quota-exceeded"

@@ -1,0 +1,191 @@
+package envelope
+
+import (
+	"bufio"
+	"net"
+	"net/http"
+)
+
+// responseWriter is the one wrapper the middleware chain puts around a
+// ResponseWriter. It records whether the response has started (so a panic
+// or a late [Write] never sends a second status line), and whether the
+// connection was hijacked (so nothing is written to it afterwards).
+//
+// It implements Unwrap, so [http.ResponseController] reaches the
+// underlying writer for deadlines and full duplex, and FlushError, so a
+// flush through a ResponseController is recorded. It claims the
+// [http.Flusher] and [http.Hijacker] interfaces only through the variants
+// that [responseWriter.public] picks when the underlying writer has them.
+// Like any ResponseWriter, it is not safe for concurrent use.
+type responseWriter struct {
+	w        http.ResponseWriter
+	status   int
+	started  bool
+	hijacked bool
+}
+
+func (rw *responseWriter) Header() http.Header { return rw.w.Header() }
+
+// WriteHeader forwards code. A 1xx other than 101 does not start the
+// response (RFC 9110 §15.2): the final status is still to come. A
+// superfluous call is forwarded too, so net/http reports the handler's own
+// mistake as usual.
+func (rw *responseWriter) WriteHeader(code int) {
+	rw.w.WriteHeader(code) // panics on an invalid code; the response has not started then
+	if !rw.started && (code >= 200 || code == http.StatusSwitchingProtocols) {
+		rw.started = true
+		rw.status = code
+	}
+}
+
+func (rw *responseWriter) Write(p []byte) (int, error) {
+	if !rw.started {
+		rw.started = true
+		rw.status = http.StatusOK
+	}
+	return rw.w.Write(p)
+}
+
+// Unwrap returns the underlying writer, for [http.ResponseController].
+func (rw *responseWriter) Unwrap() http.ResponseWriter { return rw.w }
+
+// envelopeStarted tells [ErrorWriter.Write] that a body must not follow.
+func (rw *responseWriter) envelopeStarted() bool { return rw.started || rw.hijacked }
+
+// FlushError flushes the underlying writer through a
+// [http.ResponseController]; it returns [http.ErrNotSupported] when the
+// underlying writer cannot flush. A successful flush sends the header, so
+// it starts the response.
+func (rw *responseWriter) FlushError() error {
+	err := http.NewResponseController(rw.w).Flush()
+	if err == nil && !rw.started {
+		rw.started = true
+		rw.status = http.StatusOK
+	}
+	return err
+}
+
+func (rw *responseWriter) hijack() (net.Conn, *bufio.ReadWriter, error) {
+	c, brw, err := http.NewResponseController(rw.w).Hijack()
+	if err == nil {
+		rw.hijacked = true
+	}
+	return c, brw, err
+}
+
+// public returns rw as the ResponseWriter handed to the next handler: rw
+// itself, or a variant that adds Flush and/or Hijack when the underlying
+// writer (or one it wraps) offers them. The variants hold one pointer, so
+// converting them to an interface does not allocate.
+func (rw *responseWriter) public() http.ResponseWriter {
+	return withCapabilities[*responseWriter](rw, rw.w)
+}
+
+// capableWriter is what the capability variants need from a wrapper.
+type capableWriter interface {
+	http.ResponseWriter
+	Unwrap() http.ResponseWriter
+	FlushError() error
+	envelopeStarted() bool
+	hijack() (net.Conn, *bufio.ReadWriter, error)
+}
+
+// withCapabilities returns b, or b in a variant claiming [http.Flusher]
+// and [http.Hijacker] exactly when inner supports them.
+func withCapabilities[T capableWriter](b T, inner http.ResponseWriter) http.ResponseWriter {
+	f, h := canFlush(inner), canHijack(inner)
+	switch {
+	case f && h:
+		return flushHijackWriter[T]{b}
+	case f:
+		return flushWriter[T]{b}
+	case h:
+		return hijackWriter[T]{b}
+	}
+	return b
+}
+
+// maxUnwrap bounds the walk down a chain of wrappers.
+const maxUnwrap = 32
+
+func canFlush(w http.ResponseWriter) bool {
+	for range maxUnwrap {
+		switch x := w.(type) {
+		case http.Flusher, interface{ FlushError() error }:
+			return true
+		case interface{ Unwrap() http.ResponseWriter }:
+			w = x.Unwrap()
+		default:
+			return false
+		}
+	}
+	return false
+}
+
+func canHijack(w http.ResponseWriter) bool {
+	for range maxUnwrap {
+		switch x := w.(type) {
+		case http.Hijacker:
+			return true
+		case interface{ Unwrap() http.ResponseWriter }:
+			w = x.Unwrap()
+		default:
+			return false
+		}
+	}
+	return false
+}
+
+// flushWriter, hijackWriter and flushHijackWriter add Flush and/or Hijack
+// to a wrapper, as [withCapabilities] picks them; every other method
+// forwards to it. base lets [chainWriter] find the chain's wrapper inside.
+type flushWriter[T capableWriter] struct{ b T }
+
+func (f flushWriter[T]) Header() http.Header         { return f.b.Header() }
+func (f flushWriter[T]) WriteHeader(code int)        { f.b.WriteHeader(code) }
+func (f flushWriter[T]) Write(p []byte) (int, error) { return f.b.Write(p) }
+func (f flushWriter[T]) Unwrap() http.ResponseWriter { return f.b.Unwrap() }
+func (f flushWriter[T]) envelopeStarted() bool       { return f.b.envelopeStarted() }
+func (f flushWriter[T]) FlushError() error           { return f.b.FlushError() }
+func (f flushWriter[T]) Flush()                      { _ = f.b.FlushError() }
+func (f flushWriter[T]) base() capableWriter         { return f.b }
+
+type hijackWriter[T capableWriter] struct{ b T }
+
+func (h hijackWriter[T]) Header() http.Header         { return h.b.Header() }
+func (h hijackWriter[T]) WriteHeader(code int)        { h.b.WriteHeader(code) }
+func (h hijackWriter[T]) Write(p []byte) (int, error) { return h.b.Write(p) }
+func (h hijackWriter[T]) Unwrap() http.ResponseWriter { return h.b.Unwrap() }
+func (h hijackWriter[T]) envelopeStarted() bool       { return h.b.envelopeStarted() }
+func (h hijackWriter[T]) FlushError() error           { return h.b.FlushError() }
+func (h hijackWriter[T]) Hijack() (net.Conn, *bufio.ReadWriter, error) {
+	return h.b.hijack()
+}
+func (h hijackWriter[T]) base() capableWriter { return h.b }
+
+type flushHijackWriter[T capableWriter] struct{ b T }
+
+func (x flushHijackWriter[T]) Header() http.Header         { return x.b.Header() }
+func (x flushHijackWriter[T]) WriteHeader(code int)        { x.b.WriteHeader(code) }
+func (x flushHijackWriter[T]) Write(p []byte) (int, error) { return x.b.Write(p) }
+func (x flushHijackWriter[T]) Unwrap() http.ResponseWriter { return x.b.Unwrap() }
+func (x flushHijackWriter[T]) envelopeStarted() bool       { return x.b.envelopeStarted() }
+func (x flushHijackWriter[T]) FlushError() error           { return x.b.FlushError() }
+func (x flushHijackWriter[T]) Flush()                      { _ = x.b.FlushError() }
+func (x flushHijackWriter[T]) Hijack() (net.Conn, *bufio.ReadWriter, error) {
+	return x.b.hijack()
+}
+func (x flushHijackWriter[T]) base() capableWriter { return x.b }
+
+// chainWriter returns the chain's own wrapper when w is one (the
+// middleware is wrapped twice), so the inner layer shares it.
+func chainWriter(w http.ResponseWriter) *responseWriter {
+	switch x := w.(type) {
+	case *responseWriter:
+		return x
+	case interface{ base() capableWriter }:
+		rw, _ := x.base().(*responseWriter)
+		return rw
+	}
+	return nil
+}
