@@ -2,6 +2,7 @@ package benchmarks
 
 import (
 	"context"
+	"crypto/rand"
 	"encoding/json"
 	"flag"
 	"fmt"
@@ -39,41 +40,56 @@ var (
 type loadStack struct {
 	name    string
 	handler http.Handler
+	header  string // a header every response must carry, if any
 }
 
-// loadStacks are the servers compared: envelope behind what its middleware
-// does per request (a request ID and the ErrorWriter in the context), the
-// same server hand-rolled with encoding/json, and a floor that writes
+// loadStacks are the servers compared: envelope's middleware chain
+// (envelope.Middleware: request ID, security headers, recover) around a
+// handler that calls envelope.Write; the same server hand-rolled (a UUIDv4
+// request ID from crypto/rand, the same six headers set per response, a
+// deferred recover, an encoding/json envelope); and a floor that writes
 // precomputed bytes, whose allocations are those of net/http and the
 // client alone. Requests alternate between a not_found and a validation
 // error with two fields.
-//
-// TODO(middleware): when the middleware chain lands, the envelope stack
-// becomes that chain (request ID + security headers + recover) and the
-// hand-rolled one gains the equivalent hand-written headers.
 func loadStacks() []loadStack {
 	ew, err := envelope.NewErrorWriter(envelope.Config{Logger: slog.New(slog.DiscardHandler)})
 	if err != nil {
 		panic(err)
 	}
+	mw, err := envelope.Middleware(envelope.MiddlewareOptions{ErrorWriter: ew, Logger: slog.New(slog.DiscardHandler)})
+	if err != nil {
+		panic(err)
+	}
 	notFound := envelope.NotFound(notFoundMessage)
 	invalid := envelope.Validation(validationMsg).WithFields(benchFields(2)...)
-	var seq atomic.Uint64
-	ours := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		id := fmt.Sprintf("req-%016x", seq.Add(1))
-		ctx := envelope.ContextWithRequestID(envelope.ContextWithErrorWriter(r.Context(), ew), id)
-		r = r.WithContext(ctx)
+	ours := mw(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if strings.HasSuffix(r.URL.Path, "/validate") {
 			envelope.Write(w, r, invalid)
 			return
 		}
 		envelope.Write(w, r, notFound)
-	})
+	}))
 
 	type idKey struct{}
 	hand := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		id := fmt.Sprintf("req-%016x", seq.Add(1))
+		var u [16]byte
+		_, _ = rand.Read(u[:])
+		u[6] = u[6]&0x0f | 0x40
+		u[8] = u[8]&0x3f | 0x80
+		id := fmt.Sprintf("%x-%x-%x-%x-%x", u[0:4], u[4:6], u[6:8], u[8:10], u[10:])
 		r = r.WithContext(context.WithValue(r.Context(), idKey{}, id))
+		h := w.Header()
+		h.Set("X-Request-Id", id)
+		h.Set("X-Content-Type-Options", "nosniff")
+		h.Set("X-Frame-Options", "DENY")
+		h.Set("Referrer-Policy", "no-referrer")
+		h.Set("Cross-Origin-Resource-Policy", "same-origin")
+		h.Set("Content-Security-Policy", "default-src 'none'; frame-ancestors 'none'")
+		defer func() {
+			if p := recover(); p != nil {
+				http.Error(w, `{"code":"internal","message":"Internal error."}`, http.StatusInternalServerError)
+			}
+		}()
 		body := handRolledBody{Code: "not_found", Message: notFoundMessage, RequestID: r.Context().Value(idKey{}).(string)}
 		status := http.StatusNotFound
 		if strings.HasSuffix(r.URL.Path, "/validate") {
@@ -84,11 +100,8 @@ func loadStacks() []loadStack {
 				body.Fields[f.Field] = f.Message
 			}
 		}
-		h := w.Header()
 		h.Set("Content-Type", "application/json")
-		h.Set("X-Content-Type-Options", "nosniff")
 		h.Set("Cache-Control", "no-store")
-		h.Set("X-Request-Id", body.RequestID)
 		w.WriteHeader(status)
 		_ = json.NewEncoder(w).Encode(body)
 	})
@@ -101,8 +114,8 @@ func loadStacks() []loadStack {
 		_, _ = w.Write(floorBody)
 	})
 	return []loadStack{
-		{name: "envelope", handler: ours},
-		{name: "encoding_json", handler: hand},
+		{name: "envelope", handler: ours, header: "X-Frame-Options"},
+		{name: "encoding_json", handler: hand, header: "X-Frame-Options"},
 		{name: "floor", handler: floor},
 	}
 }
@@ -127,7 +140,7 @@ func (r loadResult) quantile(q float64) time.Duration {
 
 // runLoad sends GET requests to url from concurrency clients until the
 // request or time budget is spent, checking each response.
-func runLoad(t *testing.T, client *http.Client, url string, concurrency, budget int, d time.Duration) loadResult {
+func runLoad(t *testing.T, client *http.Client, url, header string, concurrency, budget int, d time.Duration) loadResult {
 	t.Helper()
 	var (
 		sent    atomic.Int64
@@ -160,7 +173,7 @@ func runLoad(t *testing.T, client *http.Client, url string, concurrency, budget 
 				b, err := io.ReadAll(resp.Body)
 				_ = resp.Body.Close()
 				lat = append(lat, time.Since(t0))
-				if err != nil || resp.StatusCode < 400 || len(b) == 0 || !json.Valid(b) {
+				if err != nil || resp.StatusCode < 400 || len(b) == 0 || !json.Valid(b) || (header != "" && resp.Header.Get(header) == "") {
 					bad.Add(1)
 				}
 			}
@@ -202,12 +215,12 @@ func TestLoad(t *testing.T) {
 		t.Cleanup(tr.CloseIdleConnections)
 		st := &running{loadStack: s, url: srv.URL, client: &http.Client{Transport: tr, Timeout: 5 * time.Second}}
 		// Warm the connections and the pools outside the measurement.
-		runLoad(t, st.client, st.url, *loadConcurrency, *loadConcurrency*4, d)
+		runLoad(t, st.client, st.url, st.header, *loadConcurrency, *loadConcurrency*4, d)
 		stacks = append(stacks, st)
 	}
 	for range rounds {
 		for _, st := range stacks {
-			res := runLoad(t, st.client, st.url, *loadConcurrency, max(budget/rounds, 1), d/rounds)
+			res := runLoad(t, st.client, st.url, st.header, *loadConcurrency, max(budget/rounds, 1), d/rounds)
 			st.total.requests += res.requests
 			st.total.errors += res.errors
 			st.total.elapsed += res.elapsed
