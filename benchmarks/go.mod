@@ -1,6 +1,6 @@
 module github.com/apienvelope/envelope/benchmarks
 
-go 1.24
+go 1.24.0
 
 require (
 	connectrpc.com/connect v1.19.1
@@ -23,7 +23,7 @@ require (
 	golang.org/x/crypto v0.46.0 // indirect
 	golang.org/x/net v0.48.0 // indirect
 	golang.org/x/sys v0.39.0 // indirect
-	golang.org/x/text v0.43.0 // indirect
+	golang.org/x/text v0.34.0 // indirect
 )
 
 replace github.com/apienvelope/envelope => ../
