@@ -125,22 +125,25 @@ func FromError(err error) error {
 //     (see [RegisterJSONNames]), Code the failed tag as written in the
 //     struct tag (an alias stays the alias), Message the readable message;
 //     err becomes the cause, for logs only;
-//   - an error whose chain holds an [*envelope.APIError] is returned as is;
-//   - anything else, such as *validator.InvalidValidationError (a nil or
-//     non-struct value given to Struct: a server bug), becomes a 500
-//     internal error with the generic message, wrapping err for the logs.
-//     Its text never reaches the client.
+//   - *validator.InvalidValidationError (a nil or non-struct value given to
+//     Struct: a server bug) becomes a 500 internal error with the generic
+//     message, wrapping err for the logs. Its text never reaches the client;
+//   - any other error is returned unchanged, for [envelope.Write] to map:
+//     an [*envelope.APIError] renders as itself, a JSON decoding error
+//     from a framework's bind step as a 400 naming the field, anything
+//     unknown as a generic 500. So FromError can wrap a bind-and-validate
+//     call such as gin's c.ShouldBindJSON.
 func (t *Translator) Error(ctx context.Context, err error) error {
 	if err == nil {
 		return nil
 	}
 	var ves validator.ValidationErrors
 	if !errors.As(err, &ves) || len(ves) == 0 {
-		var ae *envelope.APIError
-		if errors.As(err, &ae) && ae != nil {
-			return err
+		var ive *validator.InvalidValidationError
+		if errors.As(err, &ive) {
+			return envelope.Wrap(err, envelope.CodeInternal, "")
 		}
-		return envelope.Wrap(err, envelope.CodeInternal, "")
+		return err
 	}
 	if ctx == nil {
 		ctx = context.Background()

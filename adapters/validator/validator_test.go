@@ -196,7 +196,14 @@ func TestNonValidationErrors(t *testing.T) {
 	assert.ErrorIs(t, got, invalid, "the cause is kept for logs")
 
 	other := errors.New("db: password=hunter2")
+	assert.Same(t, other, envelopevalidator.FromError(other), "left for envelope.Write, which renders it as a generic 500")
 	assert.Equal(t, envelope.CodeInternal, envelope.CodeOf(envelopevalidator.FromError(other)))
+
+	var syntax *json.SyntaxError
+	bindErr := json.Unmarshal([]byte("{"), &struct{}{})
+	require.ErrorAs(t, bindErr, &syntax)
+	assert.Equal(t, envelope.CodeInvalidRequest, envelope.CodeOf(envelopevalidator.FromError(bindErr)),
+		"a bind step's JSON error stays a 400")
 
 	conflict := envelope.Conflict("taken")
 	assert.Same(t, conflict, envelopevalidator.FromError(conflict), "envelope errors pass through")
