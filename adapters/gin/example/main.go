@@ -10,6 +10,7 @@
 //	curl -i localhost:8082/nowhere                                     # router's 404
 //	curl -i -X DELETE localhost:8082/flags/x                           # router's 405 with Allow
 //	curl -i -X POST localhost:8082/flags -d '{"key":"beta","enabled":"yes"}' # wrong type
+//	curl -i -X POST localhost:8082/flags -d '{"key":"Beta"}'                  # field errors
 //	curl -i localhost:8082/panic                                       # recovered panic, generic 500
 package main
 
@@ -22,18 +23,28 @@ import (
 
 	"github.com/apienvelope/envelope"
 	envelopegin "github.com/apienvelope/envelope/adapters/gin"
+	envelopevalidator "github.com/apienvelope/envelope/adapters/validator"
 	"github.com/gin-gonic/gin"
+	"github.com/gin-gonic/gin/binding"
+	"github.com/go-playground/validator/v10"
 )
 
 type flagDef struct {
-	Key     string `json:"key"`
-	Enabled bool   `json:"enabled"`
+	Key     string `json:"key" binding:"required,lowercase,max=64"`
+	Enabled *bool  `json:"enabled" binding:"required"`
 }
 
 // newServer returns the API: gin with envelope's recovery, request ID,
 // error rendering, and router 404/405 handlers.
 func newServer() *gin.Engine {
-	flags := map[string]flagDef{"dark-mode": {Key: "dark-mode", Enabled: true}}
+	on := true
+	flags := map[string]flagDef{"dark-mode": {Key: "dark-mode", Enabled: &on}}
+
+	// gin validates `binding` tags with validator v10; make it report the
+	// JSON names the client sent, then translate its errors per field.
+	if v, ok := binding.Validator.Engine().(*validator.Validate); ok {
+		envelopevalidator.RegisterJSONNames(v)
+	}
 
 	r := gin.New()
 	r.HandleMethodNotAllowed = true // 405 with Allow, not 404, for a known path
@@ -52,7 +63,9 @@ func newServer() *gin.Engine {
 	r.POST("/flags", envelopegin.Handler(func(c *gin.Context) error {
 		var f flagDef
 		if err := c.ShouldBindJSON(&f); err != nil {
-			return err // JSON errors become invalid_request naming the field
+			// Validation failures become field errors; JSON syntax and
+			// type errors pass through as invalid_request.
+			return envelopevalidator.FromError(err)
 		}
 		if _, dup := flags[f.Key]; dup {
 			return envelope.Conflict("Flag already exists")

@@ -32,6 +32,7 @@ func TestExampleServer(t *testing.T) {
 		{"router 404", "GET", "/nowhere", "", 404, "not_found"},
 		{"router 405", "DELETE", "/flags/x", "", 405, "method_not_allowed"},
 		{"wrong type", "POST", "/flags", `{"key":"beta","enabled":"yes"}`, 400, "invalid_request"},
+		{"field errors", "POST", "/flags", `{"key":"Beta"}`, 400, "validation_failed"},
 		{"conflict", "POST", "/flags", `{"key":"dark-mode","enabled":true}`, 409, "conflict"},
 		{"panic", "GET", "/panic", "", 500, "internal"},
 	}
@@ -55,6 +56,10 @@ func TestExampleServer(t *testing.T) {
 			assert.Equal(t, tc.code, body["code"])
 			assert.Equal(t, res.Header.Get("X-Request-Id"), body["requestId"])
 			assert.NotContains(t, string(b), "inventory")
+			if tc.code == "validation_failed" {
+				assert.Equal(t, map[string]any{"key": "must be lowercase", "enabled": "is required"}, body["fields"],
+					"JSON names, not Go names")
+			}
 		})
 	}
 }
