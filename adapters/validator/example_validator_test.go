@@ -53,7 +53,7 @@ func Example() {
 // back to the English default.
 func ExampleNewTranslator() {
 	validate := envelopevalidator.NewValidate()
-	french := map[string]string{"required": "est obligatoire", "min": "doit contenir au moins %s éléments"}
+	french := map[string]string{"required": "est obligatoire", "min": "doit contenir au moins %s élément(s)"}
 	tr := envelopevalidator.NewTranslator(envelopevalidator.Options{
 		Message: func(ctx context.Context, fe validator.FieldError) string {
 			if m, ok := french[fe.Tag()]; ok {
@@ -71,7 +71,7 @@ func ExampleNewTranslator() {
 	}
 	// Output:
 	// email email: must be a valid email address
-	// lines min: doit contenir au moins 1 éléments
+	// lines min: doit contenir au moins 1 élément(s)
 }
 
 // Message gives the default English wording of one failed rule.
