@@ -17,6 +17,8 @@
 package envelopeecho
 
 import (
+	"crypto/rand"
+	"encoding/hex"
 	"errors"
 	"net/http"
 
@@ -163,24 +165,43 @@ func codeForStatus(status int) envelope.Code {
 	return envelope.CodeInternal
 }
 
-// ShareRequestID puts echo's request ID into the request's context, where
-// [envelope.RequestIDFrom] and [envelope.Write] find it, so that the error
-// body, the X-Request-Id header and echo agree on one ID. Its signature is
-// that of middleware.RequestIDConfig.RequestIDHandler:
+// ShareRequestID makes echo and envelope agree on one request ID, so that
+// the error body, the X-Request-Id response header, handlers reading
+// [envelope.RequestIDFrom] and anything reading echo's response header see
+// the same value. Its signature is that of
+// middleware.RequestIDConfig.RequestIDHandler:
 //
 //	e.Use(middleware.RequestIDWithConfig(middleware.RequestIDConfig{
 //		RequestIDHandler: envelopeecho.ShareRequestID,
 //	}))
 //
-// An ID that is not safe to echo (longer than 128 bytes, or with characters
-// other than ASCII letters, digits and "-_.:+=/"; echo's middleware passes
-// a client's X-Request-Id through unchecked) is not shared: the request
-// context keeps no ID and error bodies carry none. It is safe for
+// When the request context already carries an ID (envelope's own
+// middleware ran outside echo), that ID wins and replaces echo's in the
+// X-Request-Id response header. Otherwise echo's id goes into the request
+// context. echo's middleware passes a client's X-Request-Id through
+// unchecked; an id that is not safe to echo (longer than 128 bytes, or with
+// characters other than ASCII letters, digits and "-_.:+=/") is replaced,
+// in the context and the header, by a new random one. It is safe for
 // concurrent use.
 func ShareRequestID(c echo.Context, id string) {
 	r := c.Request()
-	ctx := envelope.ContextWithRequestID(r.Context(), id)
-	if ctx != r.Context() {
-		c.SetRequest(r.WithContext(ctx))
+	h := c.Response().Header()
+	if own := envelope.RequestIDFrom(r.Context()); own != "" {
+		h.Set(echo.HeaderXRequestID, own)
+		return
 	}
+	ctx := envelope.ContextWithRequestID(r.Context(), id)
+	if ctx == r.Context() { // rejected as unsafe
+		id = newID()
+		ctx = envelope.ContextWithRequestID(r.Context(), id)
+		h.Set(echo.HeaderXRequestID, id)
+	}
+	c.SetRequest(r.WithContext(ctx))
+}
+
+// newID returns 128 random bits in hex.
+func newID() string {
+	var b [16]byte
+	_, _ = rand.Read(b[:]) // crypto/rand.Read never fails (Go 1.24)
+	return hex.EncodeToString(b[:])
 }

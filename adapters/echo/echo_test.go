@@ -153,14 +153,32 @@ func TestRequestIDShared(t *testing.T) {
 	assert.Equal(t, id, res.json["seen"], "the handler saw the same ID through the request context")
 
 	// echo passes a client's X-Request-Id through unchecked; an unsafe one
-	// never reaches the body.
+	// is replaced everywhere.
 	res = do(t, "GET", srv.URL+"/id", http.Header{"X-Request-Id": {"evil\"<id>"}}, "")
 	assert.Equal(t, http.StatusConflict, res.status)
-	assert.NotContains(t, res.json, "requestId")
-	assert.Equal(t, "", res.json["seen"])
+	id = res.header.Get("X-Request-Id")
+	assert.Len(t, id, 32)
+	assert.Equal(t, id, res.json["requestId"])
+	assert.Equal(t, id, res.json["seen"])
+	assert.NotContains(t, res.body, "evil")
 
 	res = do(t, "GET", srv.URL+"/id", http.Header{"X-Request-Id": {"client-abc.1"}}, "")
-	assert.Equal(t, "client-abc.1", res.json["requestId"])
+	assert.Equal(t, "client-abc.1", res.json["requestId"], "echo's choice to accept a safe client ID is kept")
+}
+
+func TestRequestIDFromOutsideWins(t *testing.T) {
+	t.Parallel()
+	inner := newServer(t).Config.Handler
+	outer := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		// What envelope's request ID middleware does around echo.
+		inner.ServeHTTP(w, r.WithContext(envelope.ContextWithRequestID(r.Context(), "outer-1")))
+	})
+	srv := httptest.NewServer(outer)
+	t.Cleanup(srv.Close)
+	res := do(t, "GET", srv.URL+"/id", nil, "")
+	assert.Equal(t, "outer-1", res.header.Get("X-Request-Id"))
+	assert.Equal(t, "outer-1", res.json["requestId"])
+	assert.Equal(t, "outer-1", res.json["seen"])
 }
 
 func TestHeadAndCommitted(t *testing.T) {
