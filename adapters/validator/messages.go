@@ -181,6 +181,9 @@ func sizeMessage(tag, param string, fe validator.FieldError) string {
 		}
 		return "must be " + rel + param + " " + plural(param, "character", "characters")
 	case reflect.Slice, reflect.Array, reflect.Map:
+		if tag == "ne" {
+			return "must not have exactly " + param + " " + plural(param, "item", "items")
+		}
 		return "must have " + rel + param + " " + plural(param, "item", "items")
 	case reflect.Struct:
 		if fe.Type() == timeType && param == "" {

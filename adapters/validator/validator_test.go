@@ -137,12 +137,15 @@ func TestMessages(t *testing.T) {
 		Unique  []string          `json:"s" validate:"unique"`
 		Ptr     *string           `json:"t" validate:"omitempty,min=2"`
 		Labels  map[string]string `json:"u" validate:"min=2"`
+		NeList  []int             `json:"v" validate:"ne=1"`
+		GtStr   string            `json:"w" validate:"gt=2"`
 	}
 	one := "x"
 	s := S{
 		MinStr: "ab", MinOne: "", MaxStr: "abc", LenStr: "abc", MinList: []int{1}, MaxMap: map[string]int{"a": 1, "b": 2},
 		MinNum: 9, MaxF: 2, Gt: 0, Lt: 5, EqStr: "no", OneOf: "pink", Email: "not-an-email", Dur: time.Millisecond,
 		Unknown: "x", EqF: "other", Iscolor: "nope", Unique: []string{"a", "a"}, Ptr: &one, Labels: map[string]string{"a": "b"},
+		NeList: []int{7}, GtStr: "ab",
 	}
 	err := v.Struct(&s)
 	require.Error(t, err)
@@ -174,6 +177,8 @@ func TestMessages(t *testing.T) {
 		"s": "must not contain duplicates",
 		"t": "must be at least 2 characters",
 		"u": "must have at least 2 items",
+		"v": "must not have exactly 1 item",
+		"w": "must be more than 2 characters",
 	}
 	for field, msg := range want {
 		assert.Equal(t, msg, got[field], "field %q", field)
