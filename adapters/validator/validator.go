@@ -104,15 +104,12 @@ func NewTranslator(opts Options) *Translator {
 	return &Translator{base: opts.Base, message: opts.Message}
 }
 
-// defaultTranslator is stateless, so a package-level value is not mutable
-// state.
-var defaultTranslator = &Translator{}
-
 // FromError is [Translator.Error] with the zero Options: a nil error stays
 // nil; validator.ValidationErrors become a 400 validation_failed error with
 // one field error per failure, in the validator's order.
 func FromError(err error) error {
-	return defaultTranslator.Error(context.Background(), err)
+	var t Translator
+	return t.Error(context.Background(), err)
 }
 
 // Error translates err, the result of a validator's Struct, Var or similar
