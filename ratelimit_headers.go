@@ -51,8 +51,22 @@ type Bucket struct {
 	Reset time.Time
 	// Denied reports that this bucket refused the request. On a 429 the
 	// single-valued legacy headers describe a denying bucket, and
-	// Retry-After is no earlier than its Reset.
+	// Retry-After is no earlier than its RetryAt (or Reset).
 	Denied bool
+	// RetryAt is when a refused request may next succeed. For a token
+	// bucket that is when the next token arrives, usually long before the
+	// bucket is full again (Reset); limiters such as redis_rate report both.
+	// Retry-After is computed from it. The zero time means Reset: a fixed
+	// window opens again only when it resets.
+	RetryAt time.Time
+}
+
+// retryAt returns when a request refused by b may next succeed.
+func (b *Bucket) retryAt() time.Time {
+	if b.RetryAt.IsZero() {
+		return b.Reset
+	}
+	return b.RetryAt
 }
 
 // Validate reports whether b can be rendered in full: a printable-ASCII
@@ -254,7 +268,7 @@ const maxSFInteger = 999_999_999_999_999
 // bucket (a denying one if any, else the one with the least remaining, ties
 // going to the later reset, then the first given); RateLimit-Policy and
 // RateLimit listing every bucket in the order given; and, when a bucket is
-// Denied, Retry-After no earlier than the latest Reset among the denying
+// Denied, Retry-After no earlier than the latest RetryAt (or Reset) of the denying
 // buckets, rounded up, at least one second, at most the configured cap.
 // With no bucket it writes nothing. It is safe for concurrent use on
 // distinct headers, and never panics.
@@ -319,7 +333,7 @@ func (rl *RateLimitHeaders) set(h http.Header, now time.Time, buckets []Bucket, 
 			b := &buckets[i]
 			if b.Denied || (mode == retryRefused && !anyDenied && i == pick) {
 				ok = true
-				if d := b.Reset.Sub(now); d > wait {
+				if d := b.retryAt().Sub(now); d > wait {
 					wait = d
 				}
 			}

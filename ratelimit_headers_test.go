@@ -821,3 +821,47 @@ func FuzzRateLimitSet(f *testing.F) {
 		require.True(t, secs >= 1 && secs <= 3600, ra)
 	})
 }
+
+// TestRetryAfterUsesRetryAt: a token bucket refuses until its next token,
+// not until it is full, so Retry-After follows RetryAt when it is set, and
+// Reset otherwise; with several denying buckets, the latest wins.
+func TestRetryAfterUsesRetryAt(t *testing.T) {
+	t.Parallel()
+	now := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
+	rl, err := NewRateLimitHeaders(RateLimitConfig{Now: func() time.Time { return now }})
+	require.NoError(t, err)
+	tokens := Bucket{Policy: "tokens", Limit: 5, Window: 10 * time.Second, Reset: now.Add(10 * time.Second), RetryAt: now.Add(2 * time.Second), Denied: true}
+	window := Bucket{Policy: "window", Limit: 5, Window: time.Minute, Reset: now.Add(30 * time.Second), Denied: true}
+	cases := []struct {
+		name    string
+		buckets []Bucket
+		want    string
+	}{
+		{"token bucket", []Bucket{tokens}, "2"},
+		{"fixed window", []Bucket{window}, "30"},
+		{"both deny: the later", []Bucket{tokens, window}, "30"},
+		{"past RetryAt: at least 1", []Bucket{{Policy: "p", Limit: 1, Reset: now.Add(5 * time.Second), RetryAt: now.Add(-time.Second), Denied: true}}, "1"},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			h := http.Header{}
+			rl.Set(h, tc.buckets...)
+			assert.Equal(t, tc.want, h.Get("Retry-After"))
+			assert.Equal(t, ceilSecondsString(tc.buckets, now), h.Get("X-RateLimit-Reset"), "the reset itself still reports a full refill")
+		})
+	}
+}
+
+// ceilSecondsString is the expected X-RateLimit-Reset (delay seconds) of
+// the bucket the legacy headers describe: among denying buckets, the one
+// with the latest Reset.
+func ceilSecondsString(bs []Bucket, now time.Time) string {
+	var latest time.Time
+	for _, b := range bs {
+		if b.Reset.After(latest) {
+			latest = b.Reset
+		}
+	}
+	return strconv.FormatInt(int64(max(0, latest.Sub(now)+time.Second-1)/time.Second), 10)
+}

@@ -55,6 +55,10 @@ func State(l *rate.Limiter, policy string, now time.Time) envelope.Bucket {
 	}
 	b.Window = seconds(burst / float64(limit))
 	b.Reset = now.Add(seconds((burst - tokens) / float64(limit)))
+	if tokens < 1 {
+		// A refused request may succeed as soon as one token is back.
+		b.RetryAt = now.Add(seconds((1 - tokens) / float64(limit)))
+	}
 	return b
 }
 

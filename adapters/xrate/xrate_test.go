@@ -167,7 +167,22 @@ func TestOverHTTP(t *testing.T) {
 	assert.Equal(t, "2", last.Header.Get("X-RateLimit-Limit"), "the per-org bucket denied")
 	assert.Equal(t, "0", last.Header.Get("X-RateLimit-Remaining"))
 	assert.Equal(t, "60", last.Header.Get("X-RateLimit-Reset"))
-	assert.Equal(t, "60", last.Header.Get("Retry-After"))
+	assert.Equal(t, "30", last.Header.Get("Retry-After"), "per-org gets its next token in 30s, well before it is full")
 	assert.Equal(t, `"per-key";q=5;w=5, "per-org";q=2;w=60`, last.Header.Get("RateLimit-Policy"))
 	assert.Equal(t, `"per-key";r=3;t=2, "per-org";r=0;t=60`, last.Header.Get("RateLimit"))
+}
+
+// TestStateRetryAt: an empty bucket can serve again when one token is
+// back; a bucket with a token left has nothing to wait for.
+func TestStateRetryAt(t *testing.T) {
+	t.Parallel()
+	t0 := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
+	l := rate.NewLimiter(rate.Every(4*time.Second), 3)
+	require.True(t, l.AllowN(t0, 2))
+	b := State(l, "p", t0)
+	assert.True(t, b.RetryAt.IsZero(), "one token left")
+	require.True(t, l.AllowN(t0, 1))
+	b = State(l, "p", t0)
+	assert.Equal(t, 4*time.Second, b.RetryAt.Sub(t0))
+	assert.Equal(t, 12*time.Second, b.Reset.Sub(t0))
 }
