@@ -1,0 +1,157 @@
+package envhuma
+
+import (
+	"context"
+	"errors"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"testing"
+
+	"github.com/apienvelope/envelope"
+	"github.com/danielgtaylor/huma/v2"
+	"github.com/danielgtaylor/huma/v2/adapters/humago"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+type item struct {
+	SKU string `json:"sku" minLength:"3"`
+	Qty int    `json:"qty" minimum:"1"`
+}
+
+type createOrder struct {
+	Body struct {
+		Email string `json:"email" format:"email"`
+		Items []item `json:"items" minItems:"1"`
+	}
+}
+
+type getOrder struct {
+	ID    string `path:"id"`
+	Limit int    `query:"limit" maximum:"10"`
+}
+
+type orderOutput struct {
+	Body struct {
+		ID string `json:"id"`
+	}
+}
+
+// newServer serves a huma API behind the envelope middleware, with errors
+// rendered by an adapter built from opts.
+func newServer(t *testing.T, opts Options) *httptest.Server {
+	t.Helper()
+	a, err := New(opts)
+	require.NoError(t, err)
+	mux := http.NewServeMux()
+	cfg := huma.DefaultConfig("Orders", "1.0.0")
+	a.Configure(&cfg)
+	api := humago.New(mux, cfg)
+	huma.Post(api, "/orders", func(ctx context.Context, in *createOrder) (*orderOutput, error) {
+		if in.Body.Email == "taken@example.com" {
+			return nil, huma.Error409Conflict("Email already in use.", &huma.ErrorDetail{Location: "body.email", Message: "is taken", Value: in.Body.Email})
+		}
+		return &orderOutput{}, nil
+	})
+	huma.Get(api, "/orders/{id}", func(ctx context.Context, in *getOrder) (*orderOutput, error) {
+		switch in.ID {
+		case "gone":
+			return nil, envelope.NotFound("Order not found.")
+		case "boom":
+			return nil, errors.New("db: connection refused to 10.0.0.7") // never on the wire
+		case "wrapped":
+			return nil, huma.Error403Forbidden("Not your order.", errors.New("owner mismatch: user 42"))
+		}
+		out := &orderOutput{}
+		out.Body.ID = in.ID
+		return out, nil
+	})
+	mw, err := envelope.Middleware(envelope.MiddlewareOptions{ErrorWriter: a.ErrorWriter()})
+	require.NoError(t, err)
+	srv := httptest.NewServer(mw(mux))
+	t.Cleanup(srv.Close)
+	return srv
+}
+
+func do(t *testing.T, srv *httptest.Server, method, path, body string, hdr ...string) (*http.Response, string) {
+	t.Helper()
+	var rd io.Reader
+	if body != "" {
+		rd = strings.NewReader(body)
+	}
+	req, err := http.NewRequest(method, srv.URL+path, rd)
+	require.NoError(t, err)
+	req.Header.Set("X-Request-Id", "req-7")
+	if body != "" {
+		req.Header.Set("Content-Type", "application/json")
+	}
+	for i := 0; i+1 < len(hdr); i += 2 {
+		req.Header.Set(hdr[i], hdr[i+1])
+	}
+	resp, err := srv.Client().Do(req)
+	require.NoError(t, err)
+	b, err := io.ReadAll(resp.Body)
+	require.NoError(t, err)
+	require.NoError(t, resp.Body.Close())
+	return resp, string(b)
+}
+
+var quiet = slog.New(slog.DiscardHandler)
+
+const badOrder = `{"items":[{"sku":"ab","qty":1},{"sku":"abc","qty":0}]}`
+
+// TestWire drives real huma APIs through real servers: huma's own
+// validation error and errors returned by handlers, byte for byte, in
+// three formats. huma's JSON encoder ends every body with a newline.
+func TestWire(t *testing.T) {
+	t.Parallel()
+	flat, nested, problem := envelope.FlatFormat(), envelope.NestedFormat(), envelope.ProblemFormat()
+	tests := []struct {
+		name        string
+		format      *envelope.Format
+		method      string
+		path, body  string
+		status      int
+		contentType string
+		want        string
+	}{
+		{"flat validation", &flat, "POST", "/orders", badOrder, 400, "application/json",
+			`{"code":"validation_failed","message":"One or more fields are invalid.","fields":{"email":"expected required property email to be present","items[0].sku":"expected length \u003e= 3","items[1].qty":"expected number \u003e= 1"},"requestId":"req-7"}`},
+		{"nested validation", &nested, "POST", "/orders", badOrder, 422, "application/json",
+			`{"error":{"code":"validation_error","message":"One or more fields are invalid.","details":{"email":["expected required property email to be present"],"items[0].sku":["expected length \u003e= 3"],"items[1].qty":["expected number \u003e= 1"]},"request_id":"req-7"}}`},
+		{"problem validation", &problem, "POST", "/orders", badOrder, 400, "application/problem+json",
+			`{"type":"about:blank","title":"Bad Request","status":400,"detail":"One or more fields are invalid.","instance":"/orders","code":"validation_failed","errors":[{"detail":"expected required property email to be present","pointer":"#/email"},{"detail":"expected length \u003e= 3","pointer":"#/items/0/sku"},{"detail":"expected number \u003e= 1","pointer":"#/items/1/qty"}],"requestId":"req-7"}`},
+		{"flat APIError", &flat, "GET", "/orders/gone", "", 404, "application/json",
+			`{"code":"not_found","message":"Order not found.","requestId":"req-7"}`},
+		{"nested APIError", &nested, "GET", "/orders/gone", "", 404, "application/json",
+			`{"error":{"code":"not_found","message":"Order not found.","details":null,"request_id":"req-7"}}`},
+		{"problem APIError", &problem, "GET", "/orders/gone", "", 404, "application/problem+json",
+			`{"type":"about:blank","title":"Not Found","status":404,"detail":"Order not found.","instance":"/orders/gone","code":"not_found","requestId":"req-7"}`},
+		{"flat huma helper", &flat, "POST", "/orders", `{"email":"taken@example.com","items":[{"sku":"abc","qty":1}]}`, 409, "application/json",
+			`{"code":"conflict","message":"Email already in use.","fields":{"email":"is taken"},"requestId":"req-7"}`},
+		{"problem huma helper", &problem, "GET", "/orders/wrapped", "", 403, "application/problem+json",
+			`{"type":"about:blank","title":"Forbidden","status":403,"detail":"Not your order.","instance":"/orders/wrapped","code":"forbidden","requestId":"req-7"}`},
+		{"flat unexpected error", &flat, "GET", "/orders/boom", "", 500, "application/json",
+			`{"code":"internal","message":"An internal error occurred.","requestId":"req-7"}`},
+		{"nested parameter", &nested, "GET", "/orders/x?limit=11", "", 422, "application/json",
+			`{"error":{"code":"validation_error","message":"One or more fields are invalid.","details":{"query.limit":["expected number \u003c= 10"]},"request_id":"req-7"}}`},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			srv := newServer(t, Options{Config: envelope.Config{Format: tt.format, Logger: quiet}})
+			resp, body := do(t, srv, tt.method, tt.path, tt.body)
+			assert.Equal(t, tt.status, resp.StatusCode)
+			assert.Equal(t, tt.want+"\n", body)
+			assert.Equal(t, tt.contentType, resp.Header.Get("Content-Type"))
+			assert.Equal(t, "req-7", resp.Header.Get("X-Request-Id"))
+			assert.Equal(t, "nosniff", resp.Header.Get("X-Content-Type-Options"))
+			assert.Equal(t, "no-store", resp.Header.Get("Cache-Control"))
+			assert.NotContains(t, body, "10.0.0.7")
+			assert.NotContains(t, body, "user 42")
+		})
+	}
+}
