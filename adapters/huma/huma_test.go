@@ -2,13 +2,18 @@ package envhuma
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"io"
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
+	"sort"
+	"strconv"
 	"strings"
+	"sync"
 	"testing"
+	"time"
 
 	"github.com/apienvelope/envelope"
 	"github.com/danielgtaylor/huma/v2"
@@ -44,6 +49,12 @@ type orderOutput struct {
 // rendered by an adapter built from opts.
 func newServer(t *testing.T, opts Options) *httptest.Server {
 	t.Helper()
+	return newServerWith(t, opts, nil)
+}
+
+// newServerWith is newServer with more operations registered by more.
+func newServerWith(t *testing.T, opts Options, more func(huma.API)) *httptest.Server {
+	t.Helper()
 	a, err := New(opts)
 	require.NoError(t, err)
 	mux := http.NewServeMux()
@@ -69,6 +80,9 @@ func newServer(t *testing.T, opts Options) *httptest.Server {
 		out.Body.ID = in.ID
 		return out, nil
 	})
+	if more != nil {
+		more(api)
+	}
 	mw, err := envelope.Middleware(envelope.MiddlewareOptions{ErrorWriter: a.ErrorWriter()})
 	require.NoError(t, err)
 	srv := httptest.NewServer(mw(mux))
@@ -154,4 +168,164 @@ func TestWire(t *testing.T) {
 			assert.NotContains(t, body, "user 42")
 		})
 	}
+}
+
+func TestFieldPath(t *testing.T) {
+	t.Parallel()
+	tests := []struct{ loc, want string }{
+		{"body.items[2].sku", "items[2].sku"},
+		{"body.email", "email"},
+		{"body", ""},
+		{"", ""},
+		{"query.limit", "query.limit"},
+		{"path.id", "path.id"},
+		{"header.If-Match", "header.If-Match"},
+		{"bodyguard", "bodyguard"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.loc, func(t *testing.T) {
+			t.Parallel()
+			assert.Equal(t, tt.want, FieldPath(tt.loc))
+		})
+	}
+}
+
+// TestNegotiation: with alternates, huma errors follow the client's Accept
+// like any envelope error, and say so in Vary.
+func TestNegotiation(t *testing.T) {
+	t.Parallel()
+	nested := envelope.NestedFormat()
+	srv := newServer(t, Options{Config: envelope.Config{Format: &nested, Alternates: []envelope.Format{envelope.ProblemFormat()}, Logger: quiet}})
+	tests := []struct {
+		accept, contentType string
+		status              int
+		prefix              string
+	}{
+		{"application/json", "application/json", 422, `{"error":{"code":"validation_error"`},
+		{"application/problem+json", "application/problem+json", 400, `{"type":"about:blank","title":"Bad Request","status":400,`},
+	}
+	for _, tt := range tests {
+		t.Run(tt.accept, func(t *testing.T) {
+			t.Parallel()
+			resp, body := do(t, srv, "POST", "/orders", badOrder, "Accept", tt.accept)
+			assert.Equal(t, tt.status, resp.StatusCode)
+			assert.Equal(t, tt.contentType, resp.Header.Get("Content-Type"))
+			assert.True(t, strings.HasPrefix(body, tt.prefix), body)
+			assert.Contains(t, resp.Header.Values("Vary"), "Accept")
+		})
+	}
+}
+
+// TestHeaders: the headers an error carries (rate-limit state, its own
+// headers) reach the client through huma.
+func TestHeaders(t *testing.T) {
+	t.Parallel()
+	a, err := New(Options{Config: envelope.Config{Logger: quiet}})
+	require.NoError(t, err)
+	cfg := huma.DefaultConfig("Limits", "1.0.0")
+	a.Configure(&cfg)
+	mux := http.NewServeMux()
+	api := humago.New(mux, cfg)
+	type in struct{}
+	huma.Get(api, "/limited", func(ctx context.Context, _ *in) (*orderOutput, error) {
+		return nil, envelope.RateLimitedBy(envelope.Bucket{Policy: "per-key", Limit: 10, Window: time.Minute, Denied: true, Reset: time.Now().Add(90 * time.Second)})
+	})
+	huma.Get(api, "/moved", func(ctx context.Context, _ *in) (*orderOutput, error) {
+		return nil, envelope.Conflict("Stale.").WithHeader("ETag", `"v2"`)
+	})
+	srv := httptest.NewServer(mux)
+	t.Cleanup(srv.Close)
+
+	resp, body := do(t, srv, "GET", "/limited", "")
+	assert.Equal(t, http.StatusTooManyRequests, resp.StatusCode)
+	assert.Equal(t, `{"code":"rate_limited","message":"Too many requests. Try again later."}`+"\n", body, "no middleware in front: no request ID")
+	retry, err := strconv.Atoi(resp.Header.Get("Retry-After"))
+	require.NoError(t, err)
+	assert.InDelta(t, 90, retry, 1)
+	assert.Equal(t, "10", resp.Header.Get("X-RateLimit-Limit"))
+	assert.Equal(t, `"per-key";q=10;w=60`, resp.Header.Get("RateLimit-Policy"))
+
+	resp, _ = do(t, srv, "GET", "/moved", "")
+	assert.Equal(t, http.StatusConflict, resp.StatusCode)
+	assert.Equal(t, `"v2"`, resp.Header.Get("ETag"))
+}
+
+var errShared = huma.Error404NotFound("Nothing here.") // built before any adapter is configured
+
+// TestSharedPendingError: an error built once by huma.NewError and returned
+// by concurrent requests is rendered per request, never modified.
+func TestSharedPendingError(t *testing.T) {
+	t.Parallel()
+	flat := envelope.FlatFormat()
+	srv := newServerWith(t, Options{Config: envelope.Config{Format: &flat, Logger: quiet}}, func(api huma.API) {
+		huma.Get(api, "/shared/{id}", func(ctx context.Context, in *getOrder) (*orderOutput, error) {
+			return nil, huma.Error404NotFound("Nothing here.")
+		})
+	})
+	var wg sync.WaitGroup
+	for i := range 8 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			req, _ := http.NewRequest("GET", srv.URL+"/shared/x", nil)
+			id := "req-" + strconv.Itoa(i)
+			req.Header.Set("X-Request-Id", id)
+			resp, err := srv.Client().Do(req)
+			if !assert.NoError(t, err) {
+				return
+			}
+			b, _ := io.ReadAll(resp.Body)
+			_ = resp.Body.Close()
+			assert.Equal(t, http.StatusNotFound, resp.StatusCode)
+			assert.Equal(t, `{"code":"not_found","message":"Nothing here.","requestId":"`+id+`"}`+"\n", string(b))
+		}()
+	}
+	wg.Wait()
+	// The package-level error built before Configure is huma's own model
+	// and stays so: only errors built after Configure are envelopes.
+	_, isOurs := errShared.(*Error)
+	assert.False(t, isOurs)
+}
+
+// TestOpenAPI: the generated document describes error responses with the
+// envelope's schema, under the format's media type, not huma's ErrorModel.
+func TestOpenAPI(t *testing.T) {
+	t.Parallel()
+	nested := envelope.NestedFormat()
+	srv := newServer(t, Options{Config: envelope.Config{Format: &nested, Alternates: []envelope.Format{envelope.ProblemFormat()}, Logger: quiet}})
+	resp, body := do(t, srv, "GET", "/openapi.json", "")
+	require.Equal(t, http.StatusOK, resp.StatusCode)
+	var doc struct {
+		Paths map[string]map[string]struct {
+			Responses map[string]struct {
+				Content map[string]struct {
+					Schema map[string]any `json:"schema"`
+				} `json:"content"`
+			} `json:"responses"`
+		} `json:"paths"`
+		Components struct {
+			Schemas map[string]any `json:"schemas"`
+		} `json:"components"`
+	}
+	require.NoError(t, json.Unmarshal([]byte(body), &doc))
+	resps := doc.Paths["/orders"]["post"].Responses
+	require.Contains(t, resps, "default")
+	content := resps["default"].Content
+	assert.Len(t, content, 2)
+	wrapped := content["application/json"].Schema
+	assert.Equal(t, []any{"error"}, wrapped["required"])
+	inner := wrapped["properties"].(map[string]any)["error"].(map[string]any)
+	assert.Equal(t, []any{"code", "message", "details"}, inner["required"])
+	problem := content["application/problem+json"].Schema
+	assert.Equal(t, []any{"type", "title", "status", "code", "detail"}, sorted(problem["required"]))
+	assert.NotContains(t, doc.Components.Schemas, "ErrorModel")
+	assert.NotContains(t, body, "ErrorDetail")
+}
+
+func sorted(v any) []any {
+	xs, _ := v.([]any)
+	order := map[any]int{"type": 0, "title": 1, "status": 2, "code": 3, "detail": 4}
+	out := append([]any(nil), xs...)
+	sort.Slice(out, func(i, j int) bool { return order[out[i]] < order[out[j]] })
+	return out
 }
