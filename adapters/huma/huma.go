@@ -1,5 +1,5 @@
 // Package envhuma makes a huma v2 API (github.com/danielgtaylor/huma/v2)
-// render its errors in an envelope [envelope.Format], so that a huma server
+// render its errors in any [envelope.Format], so that a huma server
 // can adopt a published error contract. It lives in its own module so that
 // the envelope module itself depends on no framework. Import it under its
 // package name, which differs from the directory to stay clear of huma's:
@@ -13,7 +13,11 @@
 //     [huma.ErrorDetail] becomes an [envelope.FieldError] at the path
 //     [Options.FieldPath] gives its location, and an error with such field
 //     errors and a 400 or 422 status becomes validation_failed at the
-//     format's [envelope.Format.ValidationStatus].
+//     format's [envelope.Format.ValidationStatus], with the code's default
+//     message in place of huma's "validation failed". A missing required
+//     property, which huma reports at the enclosing object, is reported at
+//     the property. Details at the body's root (a body that is not JSON,
+//     or not an object) have the empty field path.
 //   - an [*envelope.APIError] (or any error) a handler returns: rendered as
 //     [envelope.ErrorWriter.Write] renders it, so standard errors map as
 //     they do there and an unexpected error's text is logged, never sent.
