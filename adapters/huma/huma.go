@@ -16,8 +16,10 @@
 //     format's [envelope.Format.ValidationStatus], with the code's default
 //     message in place of huma's "validation failed". A missing required
 //     property, which huma reports at the enclosing object, is reported at
-//     the property. Details at the body's root (a body that is not JSON,
-//     or not an object) have the empty field path.
+//     the property. An error whose details are all at the body's root (a
+//     body that is not JSON, or not an object) is not about any field: it
+//     keeps huma's status and its code (invalid_request for a 400), with
+//     the details' messages as its message.
 //   - an [*envelope.APIError] (or any error) a handler returns: rendered as
 //     [envelope.ErrorWriter.Write] renders it, so standard errors map as
 //     they do there and an unexpected error's text is logged, never sent.
@@ -277,11 +279,23 @@ func newErrorWithContext(ctx huma.Context, status int, msg string, errs ...error
 			break
 		}
 		e := withDetails(envelope.New(codeFor(status), msg).WithStatus(status), errs, a.fieldPath)
-		if len(e.Fields()) > 0 && (status == http.StatusBadRequest || status == http.StatusUnprocessableEntity) {
+		fields := e.Fields()
+		switch {
+		case len(fields) == 0:
+		case rootOnly(fields):
+			// Not about any field: a body that is not JSON ("unexpected
+			// end of JSON input") or not an object. Say what is wrong
+			// in the message, at huma's status.
+			msgs := make([]string, len(fields))
+			for i, f := range fields {
+				msgs[i] = f.Message
+			}
+			e = envelope.New(codeFor(status), strings.Join(msgs, "; ")).WithStatus(status).WithCause(e.Unwrap())
+		case status == http.StatusBadRequest || status == http.StatusUnprocessableEntity:
 			if msg == validationMessage {
 				msg = "" // the code's default message, localizable
 			}
-			e = envelope.New(envelope.CodeValidation, msg).WithFields(e.Fields()...).WithCause(e.Unwrap())
+			e = envelope.New(envelope.CodeValidation, msg).WithFields(fields...).WithCause(e.Unwrap())
 		}
 		err = e
 	}
@@ -296,6 +310,17 @@ const handlerErrorMessage = "unexpected error occurred"
 // validation; the envelope's default message for validation_failed
 // replaces it.
 const validationMessage = "validation failed"
+
+// rootOnly reports whether every field error is at the root of the body
+// (the empty path).
+func rootOnly(fields []envelope.FieldError) bool {
+	for _, f := range fields {
+		if f.Field != "" {
+			return false
+		}
+	}
+	return true
+}
 
 func isDetailer(err error) bool {
 	_, ok := err.(huma.ErrorDetailer)

@@ -150,6 +150,10 @@ func TestWire(t *testing.T) {
 			`{"type":"about:blank","title":"Forbidden","status":403,"detail":"Not your order.","instance":"/orders/wrapped","code":"forbidden","requestId":"req-7"}`},
 		{"flat unexpected error", &flat, "GET", "/orders/boom", "", 500, "application/json",
 			`{"code":"internal","message":"An internal error occurred.","requestId":"req-7"}`},
+		{"nested malformed body", &nested, "POST", "/orders", `{"items":`, 400, "application/json",
+			`{"error":{"code":"invalid_request","message":"unexpected end of JSON input","details":null,"request_id":"req-7"}}`},
+		{"flat body not an object", &flat, "POST", "/orders", `[]`, 422, "application/json",
+			`{"code":"unprocessable_entity","message":"expected object","requestId":"req-7"}`},
 		{"nested parameter", &nested, "GET", "/orders/x?limit=11", "", 422, "application/json",
 			`{"error":{"code":"validation_error","message":"One or more fields are invalid.","details":{"query.limit":["expected number \u003c= 10"]},"request_id":"req-7"}}`},
 	}
