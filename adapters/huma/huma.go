@@ -69,8 +69,7 @@ type Options struct {
 type Adapter struct {
 	ew        *envelope.ErrorWriter
 	fieldPath func(string) string
-	main      envelope.Format
-	formats   []envelope.Format // main first, then the alternates
+	formats   []envelope.Format // the main format first, then the alternates
 }
 
 // New validates opts and returns an adapter. It fails when the envelope
@@ -96,7 +95,7 @@ func New(opts Options) (*Adapter, error) {
 	if fp == nil {
 		fp = FieldPath
 	}
-	return &Adapter{ew: ew, fieldPath: fp, main: main, formats: formats}, nil
+	return &Adapter{ew: ew, fieldPath: fp, formats: formats}, nil
 }
 
 // jsonMediaType reports whether huma's JSON format marshals mt: empty
@@ -126,7 +125,8 @@ func (a *Adapter) ErrorWriter() *envelope.ErrorWriter { return a.ew }
 // process. An operation the OpenAPI hook never sees (a hidden one, or one
 // registered through a huma.Group) has its request errors rendered by the
 // adapter configured last. Call Configure at start-up, before the API is
-// created; it is safe for concurrent use.
+// created and before any huma API serves a request: setting huma's
+// variables must not race with their use.
 func (a *Adapter) Configure(cfg *huma.Config) {
 	cfg.Transformers = append(cfg.Transformers, a.transform)
 	if cfg.OpenAPI == nil {
