@@ -6,8 +6,11 @@ import (
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
+	"slices"
 	"strconv"
 	"strings"
+	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -48,6 +51,14 @@ func TestState(t *testing.T) {
 			assert.NoError(t, b.Validate())
 		})
 	}
+}
+
+var runs atomic.Int64
+
+// uniquePrefix returns a Redis key prefix of the test's own, also when
+// tests run more than once (-count) against the one Redis.
+func uniquePrefix(t *testing.T) string {
+	return t.Name() + ":" + strconv.FormatInt(runs.Add(1), 10) + ":"
 }
 
 // newLimiter returns a limiter with a client of its own on the test Redis.
@@ -180,7 +191,7 @@ func keys(items []item) []string {
 func TestReplicasShareOneLimit(t *testing.T) {
 	t.Parallel()
 	const quota, orgQuota = 5, 100
-	prefix := t.Name() + ":"
+	prefix := uniquePrefix(t)
 	replicas := []*httptest.Server{
 		replica(t, prefix, redis_rate.PerHour(quota), redis_rate.PerHour(orgQuota)),
 		replica(t, prefix, redis_rate.PerHour(quota), redis_rate.PerHour(orgQuota)),
@@ -233,7 +244,7 @@ func TestReplicasShareOneLimit(t *testing.T) {
 // bucket of the refused request keeps its quota.
 func TestOrgLimitSparesKeyQuota(t *testing.T) {
 	t.Parallel()
-	prefix := t.Name() + ":"
+	prefix := uniquePrefix(t)
 	a := replica(t, prefix, redis_rate.PerHour(5), redis_rate.PerHour(6))
 	b := replica(t, prefix, redis_rate.PerHour(5), redis_rate.PerHour(6))
 	for range 4 {
@@ -266,8 +277,48 @@ func TestAllowAllErrors(t *testing.T) {
 	assert.Contains(t, err.Error(), `policy "p"`)
 
 	// Policies with a zero limit are left out and never refuse.
-	bs, ok, err = redisrate.AllowAll(context.Background(), newLimiter(t), time.Now(), redisrate.Policy{Name: "none", Key: t.Name()})
+	bs, ok, err = redisrate.AllowAll(context.Background(), newLimiter(t), time.Now(), redisrate.Policy{Name: "none", Key: uniquePrefix(t)})
 	require.NoError(t, err)
 	assert.True(t, ok)
 	assert.Empty(t, bs)
+}
+
+// TestReplicasConcurrent fires concurrent requests at three replicas: the
+// shared limit admits exactly its quota, and the admitted requests see
+// every remaining value once.
+func TestReplicasConcurrent(t *testing.T) {
+	t.Parallel()
+	const quota, requests = 5, 24
+	prefix := uniquePrefix(t)
+	var replicas []*httptest.Server
+	for range 3 {
+		replicas = append(replicas, replica(t, prefix, redis_rate.PerHour(quota), redis_rate.PerHour(1000)))
+	}
+	hits := make([]hit, requests)
+	var wg sync.WaitGroup
+	for i := range requests {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			hits[i] = get(t, replicas[i%len(replicas)], "k", "o")
+		}()
+	}
+	wg.Wait()
+	var remaining []int64
+	refused := 0
+	for _, h := range hits {
+		switch h.status {
+		case http.StatusNoContent:
+			remaining = append(remaining, h.remaining)
+		case http.StatusTooManyRequests:
+			refused++
+			assert.Equal(t, int64(0), h.perKeyR)
+			assert.GreaterOrEqual(t, h.retryAfter, int64(1))
+		default:
+			t.Errorf("status %d: %s", h.status, h.body)
+		}
+	}
+	slices.Sort(remaining)
+	assert.Equal(t, []int64{0, 1, 2, 3, 4}, remaining, "exactly the quota is admitted, each remaining value once")
+	assert.Equal(t, requests-quota, refused)
 }
