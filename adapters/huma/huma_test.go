@@ -333,3 +333,30 @@ func sorted(v any) []any {
 	sort.Slice(out, func(i, j int) bool { return order[out[i]] < order[out[j]] })
 	return out
 }
+
+// TestLocalized: with a Localizer, huma's validation errors take the
+// code's message in the client's language, as any envelope error does.
+func TestLocalized(t *testing.T) {
+	t.Parallel()
+	loc, err := envelope.NewLocalizer(envelope.LocalizerOptions{})
+	require.NoError(t, err)
+	srv := newServer(t, Options{Config: envelope.Config{Localizer: loc, Logger: quiet}})
+	var msgs []string
+	for _, lang := range []string{"en", "de"} {
+		resp, body := do(t, srv, "POST", "/orders", badOrder, "Accept-Language", lang)
+		assert.Equal(t, http.StatusBadRequest, resp.StatusCode)
+		assert.Equal(t, lang, resp.Header.Get("Content-Language"))
+		assert.Contains(t, resp.Header.Values("Vary"), "Accept-Language")
+		var got struct {
+			Code    string            `json:"code"`
+			Message string            `json:"message"`
+			Fields  map[string]string `json:"fields"`
+		}
+		require.NoError(t, json.Unmarshal([]byte(body), &got))
+		assert.Equal(t, "validation_failed", got.Code)
+		assert.Len(t, got.Fields, 3)
+		msgs = append(msgs, got.Message)
+	}
+	assert.Equal(t, "One or more fields are invalid.", msgs[0])
+	assert.NotEqual(t, msgs[0], msgs[1], "the German message differs")
+}
