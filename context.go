@@ -13,7 +13,7 @@ type requestState struct {
 	writer *ErrorWriter
 	// values holds the header values Write sets (see headerValues), part
 	// of this request's one allocation; fill it with setValues.
-	values [5]string
+	values headerArray
 }
 
 func stateFrom(ctx context.Context) *requestState {

@@ -219,10 +219,11 @@ func (ew *ErrorWriter) write(ctx context.Context, w http.ResponseWriter, r *http
 		h[cf.idHeader] = arr[3:4:4]
 	}
 	if ew.localizer != nil {
-		if lang != nil {
-			h["Content-Language"] = lang
+		if len(lang) > 0 {
+			arr[slotContentLanguage] = lang[0]
+			h["Content-Language"] = arr[slotContentLanguage : slotContentLanguage+1 : slotContentLanguage+1]
 		}
-		ew.localizer.addVary(h)
+		addVary(h, "Accept-Language", arr[slotVary:slotVary+1:slotVary+1])
 	}
 	for _, f := range e.header {
 		if !validHeaderName(f.key) || !validHeaderValue(f.value) {
@@ -233,7 +234,7 @@ func (ew *ErrorWriter) write(ctx context.Context, w http.ResponseWriter, r *http
 	}
 	ew.rateLimit.setErrorRateLimit(h, e, status)
 	if len(ew.alternates) > 0 {
-		addVary(h, "Accept")
+		addVary(h, "Accept", arr[slotVary:slotVary+1:slotVary+1])
 	}
 	if status == http.StatusUnauthorized && len(h["Www-Authenticate"]) == 0 {
 		h["Www-Authenticate"] = arr[4:5:5]

@@ -60,7 +60,6 @@ type Localizer struct {
 	langs   []*localeMessages // langs[0] is the default
 	matcher language.Matcher
 	cache   negotiationCache
-	vary    []string // {"Accept-Language"}, shared (len == cap == 1)
 }
 
 // localeMessages is everything the writer needs for one language.
@@ -160,7 +159,7 @@ func NewLocalizer(opts LocalizerOptions) (*Localizer, error) {
 	}
 
 	b := catalog.NewBuilder(catalog.Fallback(def))
-	l := &Localizer{matcher: language.NewMatcher(tags), vary: []string{"Accept-Language"}}
+	l := &Localizer{matcher: language.NewMatcher(tags)}
 	for _, t := range tags {
 		lm := &localeMessages{
 			tag:    t,
@@ -627,25 +626,6 @@ func (lm *localeMessages) fieldMessage(f *FieldError) (string, bool) {
 		return cm.print(nil)
 	}
 	return "", false
-}
-
-// addVary adds Accept-Language to h's Vary field (RFC 9110 §12.5.5)
-// unless it, or "*", is already listed.
-func (l *Localizer) addVary(h http.Header) {
-	vs := h["Vary"]
-	if len(vs) == 0 {
-		h["Vary"] = l.vary
-		return
-	}
-	for _, v := range vs {
-		for tok := range strings.SplitSeq(v, ",") {
-			tok = strings.TrimSpace(tok)
-			if tok == "*" || strings.EqualFold(tok, "Accept-Language") {
-				return
-			}
-		}
-	}
-	h["Vary"] = append(vs[:len(vs):len(vs)], "Accept-Language")
 }
 
 // WithArgs returns a copy whose catalog message, when a [Localizer] picks

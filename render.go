@@ -160,18 +160,28 @@ func mediaTypeBase(mt string) string {
 	return strings.ToLower(strings.TrimSpace(base))
 }
 
-// addVary adds token to the Vary header unless it is already listed
-// (RFC 9110 §12.5.5), keeping what is there.
-func addVary(h http.Header, token string) {
-	for _, v := range h.Values("Vary") {
-		for _, t := range strings.Split(v, ",") {
+// addVary adds token to h's Vary field (RFC 9110 §12.5.5) unless it is
+// listed already (case-insensitively) or Vary is "*". slot is a one-element,
+// full-capacity slice of the response's own header array: when h has no
+// Vary yet, the token is stored there, so no two responses share the
+// []string; otherwise the existing values are copied and extended, never
+// appended to in place.
+func addVary(h http.Header, token string, slot []string) {
+	vs := h["Vary"]
+	for _, v := range vs {
+		for t := range strings.SplitSeq(v, ",") {
 			t = strings.TrimSpace(t)
 			if t == "*" || strings.EqualFold(t, token) {
 				return
 			}
 		}
 	}
-	h.Add("Vary", token)
+	if len(vs) == 0 {
+		slot[0] = token
+		h["Vary"] = slot
+		return
+	}
+	h["Vary"] = append(vs[:len(vs):len(vs)], token)
 }
 
 // compileAlternates compiles the negotiable formats of a Config.

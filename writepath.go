@@ -53,10 +53,21 @@ func (st *requestState) setValues() {
 	if ew == nil {
 		ew = defaultWriter() // what the package-level Write will use
 	}
-	st.values = [5]string{ew.format.mediaType, "nosniff", "no-store", st.id, ew.challenge}
+	st.values = headerArray{ew.format.mediaType, "nosniff", "no-store", st.id, ew.challenge}
 }
 
-// headerValues returns an array holding the values of Content-Type,
+// headerArray holds the values of the headers Write sets, one per slot:
+// Content-Type, X-Content-Type-Options, Cache-Control, the request ID
+// header, WWW-Authenticate, then Content-Language and Vary, which Write
+// fills in per response.
+type headerArray [7]string
+
+const (
+	slotContentLanguage = 5
+	slotVary            = 6
+)
+
+// headerValues returns a headerArray holding the values of Content-Type,
 // X-Content-Type-Options, Cache-Control, the request ID header and
 // WWW-Authenticate, in that order. It is the request's own array when st
 // holds those values (the common case: the writer's own format and the
@@ -64,9 +75,9 @@ func (st *requestState) setValues() {
 // array is never shared between requests: a handler that changes a header
 // value in place (as in h["Cache-Control"][0] = "...") changes only its
 // own response.
-func headerValues(st *requestState, mediaType, id, challenge string) *[5]string {
+func headerValues(st *requestState, mediaType, id, challenge string) *headerArray {
 	if st != nil && st.values[1] != "" && st.values[0] == mediaType && st.values[3] == id && st.values[4] == challenge {
 		return &st.values
 	}
-	return &[5]string{mediaType, "nosniff", "no-store", id, challenge}
+	return &headerArray{mediaType, "nosniff", "no-store", id, challenge}
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"log/slog"
 	"math/rand/v2"
 	"net/http"
 	"net/http/httptest"
@@ -223,17 +224,17 @@ func TestHeaderValuesUseTheRequestsArray(t *testing.T) {
 	st := stateFrom(ctx)
 	require.NotNil(t, st)
 	assert.Same(t, &st.values, headerValues(st, mt, "abc", "Basic"))
-	assert.Equal(t, [5]string{mt, "nosniff", "no-store", "abc", "Basic"}, st.values)
-	for _, other := range []*[5]string{
+	assert.Equal(t, headerArray{mt, "nosniff", "no-store", "abc", "Basic"}, st.values)
+	for _, other := range []*headerArray{
 		headerValues(st, mt, "from-error", "Basic"),
 		headerValues(st, "application/problem+json", "abc", "Basic"),
 	} {
 		assert.NotSame(t, &st.values, other)
 	}
-	assert.Equal(t, [5]string{mt, "nosniff", "no-store", "from-error", "Basic"}, *headerValues(st, mt, "from-error", "Basic"))
+	assert.Equal(t, headerArray{mt, "nosniff", "no-store", "from-error", "Basic"}, *headerValues(st, mt, "from-error", "Basic"))
 	bare := &requestState{id: "abc", writer: ew}
 	assert.NotSame(t, &bare.values, headerValues(bare, mt, "abc", "Basic"))
-	assert.Equal(t, [5]string{"x", "nosniff", "no-store", "", "y"}, *headerValues(nil, "x", "", "y"))
+	assert.Equal(t, headerArray{"x", "nosniff", "no-store", "", "y"}, *headerValues(nil, "x", "", "y"))
 
 	// The middleware's state carries them too.
 	var got *requestState
@@ -267,5 +268,26 @@ func fieldGroups(fields []FieldError, fn func(path string, idx []int)) {
 			}
 		}
 		fn(fields[i].Field, idx)
+	}
+}
+
+// TestLocalizedHeaderValuesAreNotShared does the same for the values a
+// Localizer and Alternates add: Content-Language and Vary.
+func TestLocalizedHeaderValuesAreNotShared(t *testing.T) {
+	t.Parallel()
+	loc, err := NewLocalizer(LocalizerOptions{})
+	require.NoError(t, err)
+	ew, err := NewErrorWriter(Config{Localizer: loc, Alternates: []Format{ProblemFormat()}, Logger: slog.New(slog.DiscardHandler)})
+	require.NoError(t, err)
+	srv := serveError(t, func(w http.ResponseWriter, r *http.Request) {
+		ew.Write(w, r, ErrNotFound)
+		h := w.Header()
+		h["Content-Language"][0] = "mutated"
+		h["Vary"][0] = "mutated"
+	})
+	for range 3 {
+		resp, _ := fetch(t, srv, http.MethodGet, "/", nil, "Accept-Language", "de")
+		assert.Equal(t, "de", resp.Header.Get("Content-Language"))
+		assert.Equal(t, []string{"Accept-Language", "Accept"}, resp.Header.Values("Vary"))
 	}
 }
