@@ -6,9 +6,11 @@ require (
 	connectrpc.com/connect v1.19.1
 	github.com/apienvelope/envelope v0.0.0-00010101000000-000000000000
 	github.com/danielgtaylor/huma/v2 v2.35.0
+	github.com/go-chi/chi/v5 v5.5.0
 	github.com/labstack/echo/v4 v4.15.0
 	github.com/stretchr/testify v1.12.1
 	github.com/twitchtv/twirp v8.1.3+incompatible
+	github.com/unrolled/secure v1.17.0
 	google.golang.org/protobuf v1.36.9
 )
 
@@ -24,6 +26,7 @@ require (
 	golang.org/x/net v0.48.0 // indirect
 	golang.org/x/sys v0.39.0 // indirect
 	golang.org/x/text v0.34.0 // indirect
+	golang.org/x/time v0.14.0 // indirect
 )
 
 replace github.com/apienvelope/envelope => ../

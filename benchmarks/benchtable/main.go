@@ -4,6 +4,9 @@
 // its time relative to envelope's, and its allocations per operation.
 //
 //	go test -run '^$' -bench . -benchmem -count=6 ./benchmarks/ | go run ./benchmarks/benchtable
+//
+// For scenarios with a "bare" row (a handler without middleware) it also
+// writes the middleware's added cost: each row minus its baseline.
 package main
 
 import (
@@ -105,6 +108,77 @@ func table(w io.Writer, rows []*row) {
 	}
 }
 
+// baseline returns the row whose cost contender c's row is measured
+// above in the added-cost table: "<c>_bare" when the scenario has it
+// (a framework's own routing without the middleware), else "bare".
+// Bare rows themselves have no baseline.
+func baseline(bySc map[string]*row, c string) (*row, bool) {
+	if c == "bare" || strings.HasSuffix(c, "_bare") {
+		return nil, false
+	}
+	if b, ok := bySc[c+"_bare"]; ok {
+		return b, true
+	}
+	b, ok := bySc["bare"]
+	return b, ok
+}
+
+// addedTable writes, for the scenarios with a "bare" row (a handler
+// without middleware), each contender's added CPU time: its median minus
+// its baseline's (see baseline), and that over envelope's added time.
+// Scenarios without a bare row are skipped; with none, nothing is written.
+func addedTable(w io.Writer, rows []*row) {
+	byScenario := map[string]map[string]*row{}
+	var order []string
+	for _, r := range rows {
+		if byScenario[r.scenario] == nil {
+			byScenario[r.scenario] = map[string]*row{}
+			order = append(order, r.scenario)
+		}
+		byScenario[r.scenario][r.contender] = r
+	}
+	header := false
+	for _, sc := range order {
+		m := byScenario[sc]
+		if _, ok := m["bare"]; !ok {
+			continue
+		}
+		added := func(r *row) (float64, bool) {
+			b, ok := baseline(m, r.contender)
+			if !ok {
+				return 0, false
+			}
+			return r.median("cpu-ns/op") - b.median("cpu-ns/op"), true
+		}
+		oursAdded := 0.0
+		if o, ok := m[ours]; ok {
+			oursAdded, _ = added(o)
+		}
+		for _, r := range rows {
+			if r.scenario != sc {
+				continue
+			}
+			a, ok := added(r)
+			if !ok {
+				continue
+			}
+			if !header {
+				fmt.Fprintln(w)
+				fmt.Fprintln(w, "| scenario | contender | baseline | added cpu-ns/op | vs envelope (added) | added allocs/op |")
+				fmt.Fprintln(w, "|---|---|---|--:|--:|--:|")
+				header = true
+			}
+			b, _ := baseline(m, r.contender)
+			ratio := "n/a"
+			if oursAdded > 0 {
+				ratio = fmt.Sprintf("%.2fx", a/oursAdded)
+			}
+			fmt.Fprintf(w, "| %s | %s | %s | %.0f | %s | %.0f |\n", sc, r.contender, b.contender,
+				a, ratio, r.median("allocs/op")-b.median("allocs/op"))
+		}
+	}
+}
+
 func main() {
 	rows, err := parse(os.Stdin)
 	if err != nil {
@@ -116,4 +190,5 @@ func main() {
 		os.Exit(1)
 	}
 	table(os.Stdout, rows)
+	addedTable(os.Stdout, rows)
 }

@@ -37,3 +37,34 @@ func TestParseRejectsGarbledNumbers(t *testing.T) {
 	_, err := parse(strings.NewReader("BenchmarkX/y-2 10 abc ns/op\n"))
 	require.Error(t, err)
 }
+
+const middlewareOutput = `BenchmarkMW/envelope-2   100  300 ns/op  300 cpu-ns/op  0 B/op  5 allocs/op
+BenchmarkMW/bare-2       100  100 ns/op  100 cpu-ns/op  0 B/op  2 allocs/op
+BenchmarkMW/peer-2       100  900 ns/op  900 cpu-ns/op  0 B/op  9 allocs/op
+BenchmarkMW/fw-2         100  700 ns/op  700 cpu-ns/op  0 B/op  8 allocs/op
+BenchmarkMW/fw_bare-2    100  300 ns/op  300 cpu-ns/op  0 B/op  3 allocs/op
+BenchmarkOther/envelope-2 100  900 ns/op  900 cpu-ns/op  0 B/op  1 allocs/op
+`
+
+func TestAddedTableSubtractsBaselines(t *testing.T) {
+	t.Parallel()
+	rows, err := parse(strings.NewReader(middlewareOutput))
+	require.NoError(t, err)
+	var b strings.Builder
+	addedTable(&b, rows)
+	out := b.String()
+	assert.Contains(t, out, "| MW | envelope | bare | 200 | 1.00x | 3 |")
+	assert.Contains(t, out, "| MW | peer | bare | 800 | 4.00x | 7 |")
+	assert.Contains(t, out, "| MW | fw | fw_bare | 400 | 2.00x | 5 |", "a framework is measured above its own bare row")
+	assert.NotContains(t, out, "| MW | bare |")
+	assert.NotContains(t, out, "| Other |", "no bare row, no added cost")
+}
+
+func TestAddedTableEmptyWithoutBareRows(t *testing.T) {
+	t.Parallel()
+	rows, err := parse(strings.NewReader(sampleOutput))
+	require.NoError(t, err)
+	var b strings.Builder
+	addedTable(&b, rows)
+	assert.Empty(t, b.String())
+}
