@@ -2,6 +2,7 @@ package envelope
 
 import (
 	"encoding/json"
+	"fmt"
 	"net/http"
 	"strconv"
 	"strings"
@@ -324,11 +325,23 @@ func appendValue(dst []byte, v any) ([]byte, error) {
 	case uint32:
 		return strconv.AppendUint(dst, uint64(x), 10), nil
 	}
-	b, err := json.Marshal(v)
+	b, err := marshalJSON(v)
 	if err != nil {
 		return dst, err
 	}
 	return append(dst, b...), nil
+}
+
+// marshalJSON is json.Marshal that also turns a panic in a MarshalJSON or
+// MarshalText method (which encoding/json re-panics) into an error, so a
+// broken details value leaves the details out instead of crashing Write.
+func marshalJSON(v any) (b []byte, err error) {
+	defer func() {
+		if p := recover(); p != nil {
+			b, err = nil, fmt.Errorf("json: marshalling %T panicked: %s", v, safePanicText(p))
+		}
+	}()
+	return json.Marshal(v)
 }
 
 const hexDigits = "0123456789abcdef"
