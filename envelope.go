@@ -144,7 +144,9 @@ var staleHeaders = [...]string{
 // and no body is written (RFC 9110 §9.3.2).
 //
 // When the response has already started (as the middleware can tell), Write
-// writes nothing and logs, rather than corrupting the response.
+// writes nothing and logs, rather than corrupting the response. When writing
+// the body fails (the client went away, the writer failed), Write logs it at
+// Warn level, so a cut-short response is never silent.
 //
 // The body is always valid JSON and valid UTF-8, with '<', '>' and '&'
 // escaped. Details or extensions that cannot be marshalled are left out
@@ -224,7 +226,11 @@ func (ew *ErrorWriter) Write(w http.ResponseWriter, r *http.Request, err error) 
 	}
 	w.WriteHeader(status)
 	if r == nil || r.Method != http.MethodHead {
-		_, _ = w.Write(body)
+		if _, werr := w.Write(body); werr != nil {
+			// Most often the client went away; the record says the
+			// response was cut short, rather than nothing at all.
+			ew.log(ctx, r, slog.LevelWarn, "envelope: error body not fully written", e, werr, status)
+		}
 	}
 	*buf = body[:0]
 	putBuffer(buf)
