@@ -186,3 +186,59 @@ func FuzzEncodeHostile(f *testing.F) {
 		}
 	})
 }
+
+// FuzzAcceptLanguage sends arbitrary Accept-Language values (one or two
+// header lines) through [ErrorWriter.Write] with the built-in localizer.
+// Whatever the header, the response is in one offered language: its
+// Content-Language names it, is the language [Localizer.Negotiate] picks,
+// and the body carries that language's message for the code.
+func FuzzAcceptLanguage(f *testing.F) {
+	for _, s := range []string{"", "de", "pt-PT;q=0.9, *", "xx, ja;q=0.1", ";;;", "de-" + strings.Repeat("a-", 40), "\xff,fr", "fr;q=0", "en;q=1.0001, es"} {
+		f.Add(s, "")
+	}
+	f.Add("de;q=0.1", "fr;q=0.9")
+	loc, err := NewLocalizer(LocalizerOptions{})
+	if err != nil {
+		f.Fatal(err)
+	}
+	ew, err := NewErrorWriter(Config{Localizer: loc, Logger: discardLogger()})
+	if err != nil {
+		f.Fatal(err)
+	}
+	messages := map[string]string{}
+	for _, tag := range loc.Languages() {
+		r := httptest.NewRequest(http.MethodGet, "/", nil)
+		r.Header.Set("Accept-Language", tag.String())
+		w := httptest.NewRecorder()
+		ew.Write(w, r, ErrNotFound)
+		var body struct{ Message string }
+		if err := json.Unmarshal(w.Body.Bytes(), &body); err != nil || body.Message == "" {
+			f.Fatalf("%s: %s", tag, w.Body.Bytes())
+		}
+		messages[tag.String()] = body.Message
+	}
+	f.Fuzz(func(t *testing.T, v1, v2 string) {
+		r := httptest.NewRequest(http.MethodGet, "/", nil)
+		r.Header["Accept-Language"] = []string{v1}
+		if v2 != "" {
+			r.Header["Accept-Language"] = append(r.Header["Accept-Language"], v2)
+		}
+		w := httptest.NewRecorder()
+		ew.Write(w, r, ErrNotFound)
+		cl := w.Header().Values("Content-Language")
+		want := loc.Negotiate(r).String()
+		if len(cl) != 1 || cl[0] != want {
+			t.Fatalf("Content-Language %q, negotiated %q", cl, want)
+		}
+		var body struct{ Message string }
+		if err := json.Unmarshal(w.Body.Bytes(), &body); err != nil {
+			t.Fatal(err)
+		}
+		if body.Message != messages[want] {
+			t.Fatalf("message %q, want %q (%s)", body.Message, messages[want], want)
+		}
+		if !strings.Contains(strings.Join(w.Header().Values("Vary"), ","), "Accept-Language") {
+			t.Fatalf("Vary %q", w.Header().Values("Vary"))
+		}
+	})
+}
