@@ -290,3 +290,56 @@ func TestPanickingMarshalJSON(t *testing.T) {
 	_, err := marshalJSON(panickyMarshaler{})
 	assert.Error(t, err)
 }
+
+// TestHostileRequestBodies sends hostile JSON bodies to a handler that
+// decodes them with [DecodeJSON]: member names with CR/LF, NUL, invalid
+// UTF-8 and bidi controls, a body over the limit, and nesting deeper than
+// encoding/json accepts. Each gets a clean 4xx envelope with the request ID;
+// the message names the problem, never echoes the hostile text, and holds
+// no decoder internals.
+func TestHostileRequestBodies(t *testing.T) {
+	t.Parallel()
+	mw, err := Middleware(MiddlewareOptions{ErrorWriter: quietWriter(t), Logger: discardLogger()})
+	require.NoError(t, err)
+	srv := serve(t, mw(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		var v struct{ Name string }
+		if err := DecodeJSON(r, &v); err != nil {
+			Write(w, r, err)
+			return
+		}
+		w.WriteHeader(http.StatusNoContent)
+	})))
+	cases := []struct {
+		name   string
+		body   string
+		status int
+	}{
+		{"CR LF in member name", "{\"a\\r\\nSet-Cookie: x\":1}", 400},
+		{"raw CR LF in member name", "{\"a\r\nb\":1}", 400},
+		{"NUL and invalid UTF-8 in member name", "{\"a\\u0000\xff\":1}", 400},
+		{"bidi in member name", "{\"\u202eeman\":1}", 400},
+		{"invalid UTF-8 in value", "{\"Name\":\"\xff\xfe\"}", 204},
+		{"wrong type", `{"Name":{"\u202e":1}}`, 400},
+		{"over the limit", `{"Name":"` + strings.Repeat("x", 2<<20) + `"}`, 413},
+		{"deep nesting", strings.Repeat("[", 20000) + strings.Repeat("]", 20000), 400},
+		{"truncated", `{"Name":"x`, 400},
+		{"empty", ``, 400},
+		{"two values", `{"Name":"x"} {"Name":"y"}`, 400},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			t.Parallel()
+			resp, body := do(t, srv, http.MethodPost, "/", http.Header{"Content-Type": {"application/json"}}, strings.NewReader(c.body))
+			assert.Equal(t, c.status, resp.StatusCode, "%s", body)
+			if c.status == 204 {
+				return
+			}
+			assertWellFormed(t, resp.Header, body)
+			m := decodeBody(t, body)
+			msg, _ := m["message"].(string)
+			assert.NotEmpty(t, msg)
+			assert.False(t, containsControl(msg) || strings.ContainsAny(msg, "\u202e\ufffd") || !utf8.ValidString(msg), "message %q", msg)
+			assert.NotContains(t, msg, "json:", "no decoder internals")
+		})
+	}
+}
