@@ -233,6 +233,8 @@ func TestPanickingHooks(t *testing.T) {
 	loc, err := NewLocalizer(LocalizerOptions{})
 	require.NoError(t, err)
 	hookRec, hookLogger := newLogRecorder()
+	badClock, err := NewRateLimitHeaders(RateLimitConfig{Now: func() time.Time { panic("SECRET") }})
+	require.NoError(t, err)
 	cases := []struct {
 		name    string
 		cfg     Config
@@ -249,6 +251,15 @@ func TestPanickingHooks(t *testing.T) {
 			fail: func(w http.ResponseWriter, r *http.Request) { Write(w, r, Conflict("x")) },
 			check: func(t *testing.T, _ map[string]any) {
 				assert.Contains(t, loggedMessages(hookRec), "envelope: OnError panicked")
+			}},
+		// A panicking rate-limit clock escapes Write; Recover turns it
+		// into a clean 500, without the rate-limit headers.
+		{name: "panicking rate-limit clock", cfg: Config{Logger: discardLogger(), RateLimit: badClock}, status: 500,
+			fail: func(w http.ResponseWriter, r *http.Request) {
+				Write(w, r, RateLimitedBy(Bucket{Policy: "p", Limit: 10, Window: time.Minute, Denied: true}))
+			},
+			check: func(t *testing.T, body map[string]any) {
+				assert.Equal(t, "internal", body["code"])
 			}},
 		{name: "panicking field argument", cfg: Config{Logger: discardLogger(), Localizer: loc}, status: 400,
 			fail: func(w http.ResponseWriter, r *http.Request) {
