@@ -280,9 +280,11 @@ func (ew *ErrorWriter) log(ctx context.Context, r *http.Request, level slog.Leve
 		attrs = append(attrs, slog.String("requestId", id))
 	}
 	if r != nil {
-		attrs = append(attrs, slog.String("method", r.Method))
+		// Both come from the client: escaped and capped as Recover does,
+		// so no log handler can be fed a forged line or a huge value.
+		attrs = append(attrs, slog.String("method", escapeLogText(r.Method, maxLoggedPathBytes)))
 		if r.URL != nil {
-			attrs = append(attrs, slog.String("path", r.URL.Path))
+			attrs = append(attrs, slog.String("path", escapeLogText(r.URL.Path, maxLoggedPathBytes)))
 		}
 	}
 	if cause != nil {

@@ -3,6 +3,7 @@ package envelope
 import (
 	"bytes"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"log"
@@ -341,5 +342,34 @@ func TestHostileRequestBodies(t *testing.T) {
 			assert.False(t, containsControl(msg) || strings.ContainsAny(msg, "\u202e\ufffd") || !utf8.ValidString(msg), "message %q", msg)
 			assert.NotContains(t, msg, "json:", "no decoder internals")
 		})
+	}
+}
+
+// TestLogEscapesRequest is the regression test for the request path in
+// Write's log record: it comes from the client, and was logged raw, so a
+// path with CR/LF (sent percent-encoded) could forge a line for a log
+// handler that does not quote, and a huge path made a huge record. It is
+// now escaped and capped, as Recover does.
+func TestLogEscapesRequest(t *testing.T) {
+	t.Parallel()
+	ew, rec := recordingWriter(t)
+	srv := serve(t, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		ew.Write(w, r, errors.New("x"))
+	}))
+	long := strings.Repeat("a", 64<<10)
+	for _, c := range []struct{ path, want string }{
+		{"/a%0D%0Alevel=ERROR%00msg=forged", `/a\r\nlevel=ERROR\x00msg=forged`},
+		{"/%E2%80%AEexe", `/\u202eexe`},
+		{"/" + long, "/" + long[:maxLoggedPathBytes-1] + "…"},
+	} {
+		rec.mu.Lock()
+		rec.records = nil
+		rec.mu.Unlock()
+		resp, _ := do(t, srv, http.MethodGet, c.path, nil, nil)
+		assert.Equal(t, 500, resp.StatusCode)
+		logs := rec.all()
+		require.Len(t, logs, 1)
+		assert.Equal(t, c.want, logs[0].attrs["path"])
+		assert.Equal(t, "GET", logs[0].attrs["method"])
 	}
 }
