@@ -332,16 +332,57 @@ func appendValue(dst []byte, v any) ([]byte, error) {
 	return append(dst, b...), nil
 }
 
+// maxValueDepth caps how deep a details or extension value may nest arrays
+// and objects. encoding/json writes any depth but reads at most 10,000
+// levels, and many parsers stop far sooner (around 1,000), so a deeper
+// value would make a body that clients cannot read. Real details nest a
+// few levels.
+const maxValueDepth = 256
+
 // marshalJSON is json.Marshal that also turns a panic in a MarshalJSON or
 // MarshalText method (which encoding/json re-panics) into an error, so a
-// broken details value leaves the details out instead of crashing Write.
+// broken details value leaves the details out instead of crashing Write,
+// and rejects a value nested deeper than maxValueDepth.
 func marshalJSON(v any) (b []byte, err error) {
 	defer func() {
 		if p := recover(); p != nil {
 			b, err = nil, fmt.Errorf("json: marshalling %T panicked: %s", v, safePanicText(p))
 		}
 	}()
-	return json.Marshal(v)
+	b, err = json.Marshal(v)
+	if err == nil && jsonDepthExceeds(b, maxValueDepth) {
+		return nil, fmt.Errorf("json: %T nests deeper than %d levels", v, maxValueDepth)
+	}
+	return b, err
+}
+
+// jsonDepthExceeds reports whether the valid JSON text b nests arrays and
+// objects more than max levels deep.
+func jsonDepthExceeds(b []byte, max int) bool {
+	depth, inString := 0, false
+	for i := 0; i < len(b); i++ {
+		c := b[i]
+		if inString {
+			switch c {
+			case '\\':
+				i++
+			case '"':
+				inString = false
+			}
+			continue
+		}
+		switch c {
+		case '"':
+			inString = true
+		case '[', '{':
+			if depth++; depth > max {
+				return true
+			}
+		case ']', '}':
+			depth--
+		}
+	}
+	return false
 }
 
 const hexDigits = "0123456789abcdef"

@@ -149,8 +149,9 @@ var staleHeaders = [...]string{
 // Warn level, so a cut-short response is never silent.
 //
 // The body is always valid JSON and valid UTF-8, with '<', '>' and '&'
-// escaped. Details or extensions that cannot be marshalled are left out
-// (and logged) rather than producing a broken body.
+// escaped. Details or extensions that cannot be marshalled, or that nest
+// arrays and objects more than 256 levels deep (past what many JSON parsers
+// read), are left out (and logged) rather than producing a broken body.
 func (ew *ErrorWriter) Write(w http.ResponseWriter, r *http.Request, err error) {
 	ctx := context.Background()
 	if r != nil {
