@@ -454,14 +454,15 @@ func TestNewLocalizerErrors(t *testing.T) {
 func TestLocalizerFromGo(t *testing.T) {
 	t.Parallel()
 	c := Catalog{"de": {
-		Codes:  map[Code]Message{"in_use": {Text: "Der Name {0} ist bereits vergeben."}},
+		Codes:  map[Code]Message{"name_taken": {Text: "Der Name {0} ist bereits vergeben."}},
 		Fields: map[string]Message{"required": {Text: "muss angegeben werden"}},
 	}}
 	require.NoError(t, c.Validate())
 	l, err := NewLocalizer(LocalizerOptions{Catalogs: []Catalog{c}, Languages: []language.Tag{language.German}})
 	require.NoError(t, err)
 	assert.Equal(t, []language.Tag{language.English, language.German}, l.Languages())
-	e := New("in_use", "").WithStatus(http.StatusConflict).WithArgs("<b>&\"x\"").WithFields(FieldError{Field: "name", Code: "required"})
+	// Not "in_use": parallel tests register that code with its own message.
+	e := New("name_taken", "").WithStatus(http.StatusConflict).WithArgs("<b>&\"x\"").WithFields(FieldError{Field: "name", Code: "required"})
 	srv := serveLocalized(t, Config{Localizer: l}, e)
 	_, b := get(t, srv, "de")
 	assert.Equal(t, `Der Name <b>&"x" ist bereits vergeben.`, b.Message)
