@@ -2,6 +2,7 @@ package envelope
 
 import (
 	"encoding/json"
+	"fmt"
 	"hash/maphash"
 	"net/http"
 	"strconv"
@@ -400,18 +401,66 @@ var encoderPool = sync.Pool{New: func() any {
 
 // appendMarshaled appends json.Marshal(v) to dst: the same bytes, written
 // by a pooled Encoder straight into dst. On error dst is returned as it
-// was: Encode writes nothing unless marshaling succeeded.
-func appendMarshaled(dst []byte, v any) ([]byte, error) {
+// was. A MarshalJSON or MarshalText method that panics is an error, not a
+// crash (encoding/json re-panics it), and so is a value nested deeper than
+// maxValueDepth, which decoders reject.
+func appendMarshaled(dst []byte, v any) (out []byte, err error) {
 	ve := encoderPool.Get().(*valueEncoder)
+	defer func() {
+		if p := recover(); p != nil {
+			// The encoder's state is unknown: it is not pooled again.
+			out, err = dst, fmt.Errorf("json: marshalling %T panicked: %s", v, safePanicText(p))
+		}
+	}()
 	ve.buf = dst
-	err := ve.enc.Encode(v)
-	out := ve.buf
+	err = ve.enc.Encode(v)
+	out = ve.buf
 	ve.buf = nil // do not keep the caller's buffer alive in the pool
 	encoderPool.Put(ve)
 	if err != nil {
 		return dst, err
 	}
-	return out[:len(out)-1], nil // Encode ends each value with a newline
+	out = out[:len(out)-1] // Encode ends each value with a newline
+	if jsonDepthExceeds(out[len(dst):], maxValueDepth) {
+		return dst, fmt.Errorf("json: %T nests deeper than %d levels", v, maxValueDepth)
+	}
+	return out, nil
+}
+
+// maxValueDepth caps how deep a details or extension value may nest arrays
+// and objects. encoding/json writes any depth but reads at most 10,000
+// levels, and many parsers stop far sooner (around 1,000), so a deeper
+// value would make a body that clients cannot read. Real details nest a
+// few levels.
+const maxValueDepth = 256
+
+// jsonDepthExceeds reports whether the valid JSON text b nests arrays and
+// objects more than max levels deep.
+func jsonDepthExceeds(b []byte, max int) bool {
+	depth, inString := 0, false
+	for i := 0; i < len(b); i++ {
+		c := b[i]
+		if inString {
+			switch c {
+			case '\\':
+				i++
+			case '"':
+				inString = false
+			}
+			continue
+		}
+		switch c {
+		case '"':
+			inString = true
+		case '[', '{':
+			if depth++; depth > max {
+				return true
+			}
+		case ']', '}':
+			depth--
+		}
+	}
+	return false
 }
 
 const hexDigits = "0123456789abcdef"

@@ -158,11 +158,14 @@ var staleHeaders = [...]string{
 // and no body is written (RFC 9110 §9.3.2).
 //
 // When the response has already started (as the middleware can tell), Write
-// writes nothing and logs, rather than corrupting the response.
+// writes nothing and logs, rather than corrupting the response. When writing
+// the body fails (the client went away, the writer failed), Write logs it at
+// Warn level, so a cut-short response is never silent.
 //
 // The body is always valid JSON and valid UTF-8, with '<', '>' and '&'
-// escaped. Details or extensions that cannot be marshalled are left out
-// (and logged) rather than producing a broken body.
+// escaped. Details or extensions that cannot be marshalled, or that nest
+// arrays and objects more than 256 levels deep (past what many JSON parsers
+// read), are left out (and logged) rather than producing a broken body.
 func (ew *ErrorWriter) Write(w http.ResponseWriter, r *http.Request, err error) {
 	ctx := context.Background()
 	if r != nil {
@@ -241,7 +244,11 @@ func (ew *ErrorWriter) write(ctx context.Context, w http.ResponseWriter, r *http
 	}
 	w.WriteHeader(status)
 	if r == nil || r.Method != http.MethodHead {
-		_, _ = w.Write(body)
+		if _, werr := w.Write(body); werr != nil {
+			// Most often the client went away; the record says the
+			// response was cut short, rather than nothing at all.
+			ew.log(ctx, r, slog.LevelWarn, "envelope: error body not fully written", e, werr, status)
+		}
 	}
 	*buf = body[:0]
 	putBuffer(buf)
@@ -291,9 +298,11 @@ func (ew *ErrorWriter) log(ctx context.Context, r *http.Request, level slog.Leve
 		attrs = append(attrs, slog.String("requestId", id))
 	}
 	if r != nil {
-		attrs = append(attrs, slog.String("method", r.Method))
+		// Both come from the client: escaped and capped as Recover does,
+		// so no log handler can be fed a forged line or a huge value.
+		attrs = append(attrs, slog.String("method", escapeLogText(r.Method, maxLoggedPathBytes)))
 		if r.URL != nil {
-			attrs = append(attrs, slog.String("path", r.URL.Path))
+			attrs = append(attrs, slog.String("path", escapeLogText(r.URL.Path, maxLoggedPathBytes)))
 		}
 	}
 	if cause != nil {

@@ -263,7 +263,8 @@ func (lm *localeMessages) compile(b *catalog.Builder, loc string, m Message) (*c
 	return cm, nil
 }
 
-// print formats cm with args. ok is false when args are too few.
+// print formats cm with args. ok is false when args are too few, or when
+// formatting an argument panicked.
 //
 // Printing through the catalog costs a microsecond or two, and field
 // arguments are mostly constants of the server's rules (min_length 3), so
@@ -287,7 +288,10 @@ func (cm *compiledMessage) print(args []any) (string, bool) {
 			return s, true
 		}
 	}
-	s := cm.printer.Sprintf(cm.key, args...)
+	s, ok := cm.sprint(args)
+	if !ok {
+		return "", false
+	}
 	if cacheable {
 		cm.mu.Lock()
 		if cm.cache == nil || len(cm.cache) >= maxCachedPrints {
@@ -295,6 +299,23 @@ func (cm *compiledMessage) print(args []any) (string, bool) {
 		}
 		cm.cache[string(key)] = s
 		cm.mu.Unlock()
+	}
+	return s, true
+}
+
+// sprint prints cm with args. ok is false when formatting an argument
+// panicked: the printer catches a panic in a String, Error or Format method
+// and writes the panic value into the text, which must not reach the
+// client, and a panic value that itself panics when printed escapes it.
+func (cm *compiledMessage) sprint(args []any) (s string, ok bool) {
+	defer func() {
+		if recover() != nil {
+			s, ok = "", false
+		}
+	}()
+	s = cm.printer.Sprintf(cm.key, args...)
+	if strings.Contains(s, "(PANIC=") {
+		return "", false
 	}
 	return s, true
 }

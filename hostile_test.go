@@ -1,0 +1,384 @@
+package envelope
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"log"
+	"math"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"sync"
+	"testing"
+	"unicode/utf8"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+// panickyMarshaler is a details value whose MarshalJSON panics.
+type panickyMarshaler struct{}
+
+func (panickyMarshaler) MarshalJSON() ([]byte, error) { panic("marshaller bug") }
+
+// nilDerefError is an error type whose Error method dereferences its
+// receiver, so a typed nil of it panics when printed.
+type nilDerefError struct{ msg string }
+
+func (e *nilDerefError) Error() string { return e.msg }
+
+func nested(depth int) any {
+	var v any = "leaf"
+	for range depth {
+		v = map[string]any{"a": v}
+	}
+	return v
+}
+
+func cyclic() any {
+	m := map[string]any{}
+	m["self"] = m
+	return m
+}
+
+// TestHostileInputs sends errors built from hostile values through the
+// default chain on a real server. Each response is a clean answer: an error
+// status, a valid JSON and UTF-8 body that decodes to the expected code,
+// the request ID in header and body, and only clean header values.
+func TestHostileInputs(t *testing.T) {
+	t.Parallel()
+	mb := strings.Repeat("é", 1<<19) // 1 MiB
+	var typedNil *APIError
+	var typedNilCustom *nilDerefError
+	cases := []struct {
+		name    string
+		err     error
+		status  int
+		message string // expected decoded message; "" skips the check
+		details bool   // whether details must be present
+		logged  string // a log message that must be recorded; "" skips
+		check   func(t *testing.T, h http.Header, body []byte)
+	}{
+		{name: "CR LF in message", err: Conflict("a\r\nSet-Cookie: x=1"), status: 409, message: "a\r\nSet-Cookie: x=1"},
+		{name: "NUL and invalid UTF-8 in message", err: Conflict("a\x00b\xffc"), status: 409, message: "a\x00b\ufffdc"},
+		{name: "bidi controls in message", err: Conflict("\u202egnp.exe\u2066"), status: 409, message: "\u202egnp.exe\u2066"},
+		{name: "CR LF in header value", err: Conflict("x").WithHeader("X-Next", "a\r\nSet-Cookie: x=1"), status: 409,
+			logged: "envelope: invalid error header left out",
+			check: func(t *testing.T, h http.Header, _ []byte) {
+				assert.Empty(t, h.Values("X-Next"))
+				assert.Empty(t, h.Values("Set-Cookie"))
+			}},
+		{name: "NUL in header name", err: Conflict("x").WithHeader("X-\x00", "v"), status: 409,
+			logged: "envelope: invalid error header left out"},
+		{name: "invalid UTF-8 in header value", err: Conflict("x").WithHeader("X-Next", "\xff\xfe"), status: 409,
+			check: func(t *testing.T, h http.Header, _ []byte) {
+				// RFC 9110 §5.5 allows obs-text; the value passes as sent.
+				assert.Equal(t, "\xff\xfe", h.Get("X-Next"))
+			}},
+		{name: "1 MiB message", err: Conflict(mb), status: 409,
+			check: func(t *testing.T, _ http.Header, body []byte) {
+				assert.Less(t, len(body), 2*maxMessageBytes, "the message is capped")
+			}},
+		{name: "1 MiB field", err: Validation("x").WithField(mb, mb), status: 400},
+		{name: "1 MiB details", err: Conflict("x").WithDetails(mb), status: 409, message: "x", details: true},
+		{name: "nested details", err: Conflict("x").WithDetails(nested(maxValueDepth)), status: 409, message: "x", details: true},
+		{name: "too deeply nested details", err: Conflict("x").WithDetails(nested(maxValueDepth + 1)), status: 409, message: "x",
+			logged: "envelope: details or extension did not marshal; left out"},
+		{name: "details deeper than encoding/json reads", err: Conflict("x").WithDetails(nested(20000)), status: 409, message: "x",
+			logged: "envelope: details or extension did not marshal; left out"},
+		{name: "nested brackets in strings", err: Conflict("x").WithDetails(strings.Repeat("[{\\\"", 1000)), status: 409, message: "x", details: true},
+		{name: "cyclic details", err: Conflict("x").WithDetails(cyclic()), status: 409, message: "x",
+			logged: "envelope: details or extension did not marshal; left out"},
+		{name: "channel details", err: Conflict("x").WithDetails(make(chan int)), status: 409, message: "x",
+			logged: "envelope: details or extension did not marshal; left out"},
+		{name: "NaN extension", err: Conflict("x").WithExtension("n", math.NaN()), status: 409, message: "x",
+			logged: "envelope: details or extension did not marshal; left out"},
+		{name: "panicking MarshalJSON", err: Conflict("x").WithDetails(panickyMarshaler{}), status: 409, message: "x",
+			logged: "envelope: details or extension did not marshal; left out"},
+		{name: "status 0", err: Conflict("x").WithStatus(0), status: 500},
+		{name: "status 99", err: Conflict("x").WithStatus(99), status: 500},
+		{name: "status 1000", err: Conflict("x").WithStatus(1000), status: 500},
+		{name: "status 200", err: Conflict("x").WithStatus(200), status: 500},
+		{name: "typed nil APIError", err: typedNil, status: 500, message: builtinMessage(CodeInternal)},
+		{name: "wrapped typed nil APIError", err: fmt.Errorf("x: %w", typedNil), status: 500, message: builtinMessage(CodeInternal)},
+		{name: "typed nil custom error", err: typedNilCustom, status: 500, message: builtinMessage(CodeInternal)},
+		{name: "nil error", err: nil, status: 500, message: builtinMessage(CodeInternal)},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			t.Parallel()
+			rec, logger := newLogRecorder()
+			ew, err := NewErrorWriter(Config{Logger: logger})
+			require.NoError(t, err)
+			mw, err := Middleware(MiddlewareOptions{ErrorWriter: ew, Logger: logger})
+			require.NoError(t, err)
+			srv := serve(t, mw(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+				Write(w, r, c.err)
+			})))
+			resp, body := do(t, srv, http.MethodGet, "/", nil, nil)
+			assert.Equal(t, c.status, resp.StatusCode)
+			assertWellFormed(t, resp.Header, body)
+			m := decodeBody(t, body)
+			if c.message != "" {
+				assert.Equal(t, c.message, m["message"])
+			}
+			_, hasDetails := m["details"]
+			assert.Equal(t, c.details, hasDetails && m["details"] != nil, "details")
+			if c.logged != "" {
+				var msgs []string
+				for _, l := range rec.all() {
+					msgs = append(msgs, l.msg)
+				}
+				assert.Contains(t, msgs, c.logged)
+			}
+			if c.check != nil {
+				c.check(t, resp.Header, body)
+			}
+		})
+	}
+}
+
+// assertWellFormed checks what every error response must be: valid JSON
+// and UTF-8 without raw HTML characters, the request ID in the header and
+// the body, nosniff and no-store, and clean header values.
+func assertWellFormed(t *testing.T, h http.Header, body []byte) {
+	t.Helper()
+	require.True(t, json.Valid(body), "body %.200q", body)
+	assert.True(t, utf8.Valid(body))
+	assert.False(t, bytes.ContainsAny(body, "<>&"))
+	id := h.Get("X-Request-Id")
+	assert.NotEmpty(t, id)
+	var m struct {
+		RequestID string `json:"requestId"`
+	}
+	require.NoError(t, json.Unmarshal(body, &m))
+	assert.Equal(t, id, m.RequestID)
+	assert.Equal(t, "nosniff", h.Get("X-Content-Type-Options"))
+	assert.Equal(t, "no-store", h.Get("Cache-Control"))
+	for k, vs := range h {
+		for _, v := range vs {
+			assert.True(t, validHeaderValue(v), "header %s: %q", k, v)
+		}
+	}
+}
+
+// serverLog is a server error log that tests can read.
+type serverLog struct {
+	mu  sync.Mutex
+	buf bytes.Buffer
+}
+
+func (l *serverLog) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.buf.Write(p)
+}
+
+func (l *serverLog) String() string {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.buf.String()
+}
+
+// serveWithLog starts a real server for h whose net/http error log is
+// captured.
+func serveWithLog(t *testing.T, h http.Handler) (*httptest.Server, *serverLog) {
+	t.Helper()
+	sl := &serverLog{}
+	srv := httptest.NewUnstartedServer(h)
+	srv.Config.ErrorLog = log.New(sl, "", 0)
+	srv.Start()
+	t.Cleanup(srv.Close)
+	return srv, sl
+}
+
+// TestWriteTwice covers Write called twice, and Write after the handler
+// already wrote, with and without the middleware, over a real server.
+//
+// With the middleware, the wrapper knows the response started: the later
+// Write sends nothing and logs, so the response is exactly the first one.
+// Without it, Write cannot know: net/http drops the second status line
+// (logging "superfluous response.WriteHeader call") and appends the second
+// body, as it would for any handler that writes twice. The test pins that
+// behaviour so a change in it is noticed.
+func TestWriteTwice(t *testing.T) {
+	t.Parallel()
+	twice := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		Write(w, r, Conflict("first"))
+		Write(w, r, NotFound("second"))
+	})
+	afterWrite := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		_, _ = io.WriteString(w, "partial")
+		Write(w, r, Conflict("late"))
+	})
+	t.Run("twice with middleware", func(t *testing.T) {
+		t.Parallel()
+		rec, logger := newLogRecorder()
+		ew, err := NewErrorWriter(Config{Logger: logger})
+		require.NoError(t, err)
+		mw, err := Middleware(MiddlewareOptions{ErrorWriter: ew})
+		require.NoError(t, err)
+		srv, sl := serveWithLog(t, mw(twice))
+		resp, body := do(t, srv, http.MethodGet, "/", nil, nil)
+		assert.Equal(t, 409, resp.StatusCode)
+		assertWellFormed(t, resp.Header, body)
+		assert.Equal(t, "first", decodeBody(t, body)["message"])
+		assert.Contains(t, loggedMessages(rec), "envelope: error after the response started; nothing written")
+		assert.NotContains(t, sl.String(), "superfluous")
+	})
+	t.Run("after the handler wrote, with middleware", func(t *testing.T) {
+		t.Parallel()
+		rec, logger := newLogRecorder()
+		ew, err := NewErrorWriter(Config{Logger: logger})
+		require.NoError(t, err)
+		mw, err := Middleware(MiddlewareOptions{ErrorWriter: ew})
+		require.NoError(t, err)
+		srv, sl := serveWithLog(t, mw(afterWrite))
+		resp, body := do(t, srv, http.MethodGet, "/", nil, nil)
+		assert.Equal(t, 200, resp.StatusCode)
+		assert.Equal(t, "partial", string(body), "the success body is not corrupted")
+		assert.Contains(t, loggedMessages(rec), "envelope: error after the response started; nothing written")
+		assert.NotContains(t, sl.String(), "superfluous")
+	})
+	t.Run("twice without middleware", func(t *testing.T) {
+		t.Parallel()
+		srv, sl := serveWithLog(t, twice)
+		resp, body := do(t, srv, http.MethodGet, "/", nil, nil)
+		assert.Equal(t, 409, resp.StatusCode, "the first status stands")
+		dec := json.NewDecoder(bytes.NewReader(body))
+		var first, second map[string]any
+		require.NoError(t, dec.Decode(&first), "the first body is intact")
+		assert.Equal(t, "first", first["message"])
+		require.NoError(t, dec.Decode(&second), "net/http appends the second body")
+		assert.Contains(t, sl.String(), "superfluous response.WriteHeader call")
+	})
+	t.Run("after the handler wrote, without middleware", func(t *testing.T) {
+		t.Parallel()
+		srv, sl := serveWithLog(t, afterWrite)
+		resp, body := do(t, srv, http.MethodGet, "/", nil, nil)
+		assert.Equal(t, 200, resp.StatusCode)
+		assert.True(t, strings.HasPrefix(string(body), "partial{"), "net/http appends the envelope: %s", body)
+		assert.Contains(t, sl.String(), "superfluous response.WriteHeader call")
+	})
+}
+
+func loggedMessages(rec *logRecorder) []string {
+	var msgs []string
+	for _, l := range rec.all() {
+		msgs = append(msgs, l.msg)
+	}
+	return msgs
+}
+
+// TestPanickingMarshalJSON is the regression test for a details value whose
+// MarshalJSON panics: encoding/json re-panics it, which used to crash
+// Write (and, without the middleware, drop the connection). Now it is
+// a valid envelope without details, and a log line.
+func TestPanickingMarshalJSON(t *testing.T) {
+	t.Parallel()
+	ew, rec := recordingWriter(t)
+	srv := serve(t, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		ew.Write(w, r, Conflict("x").WithDetails(panickyMarshaler{}).WithExtension("e", panickyMarshaler{}))
+	}))
+	resp, body := do(t, srv, http.MethodGet, "/", nil, nil)
+	assert.Equal(t, 409, resp.StatusCode)
+	m := decodeBody(t, body)
+	assert.Equal(t, "x", m["message"])
+	assert.Nil(t, m["details"])
+	assert.NotContains(t, m, "e")
+	logs := rec.all()
+	require.NotEmpty(t, logs)
+	assert.Equal(t, "envelope: details or extension did not marshal; left out", logs[0].msg)
+	assert.Contains(t, logs[0].attrs["error"], "panicked: marshaller bug")
+	out, err := appendMarshaled([]byte("prefix"), panickyMarshaler{})
+	assert.Error(t, err)
+	assert.Equal(t, "prefix", string(out), "nothing is appended")
+	out, err = appendMarshaled(nil, map[string]int{"after": 1})
+	require.NoError(t, err, "the pool still hands out working encoders")
+	assert.Equal(t, `{"after":1}`, string(out))
+}
+
+// TestHostileRequestBodies sends hostile JSON bodies to a handler that
+// decodes them with [DecodeJSON]: member names with CR/LF, NUL, invalid
+// UTF-8 and bidi controls, a body over the limit, and nesting deeper than
+// encoding/json accepts. Each gets a clean 4xx envelope with the request ID;
+// the message names the problem, never echoes the hostile text, and holds
+// no decoder internals.
+func TestHostileRequestBodies(t *testing.T) {
+	t.Parallel()
+	mw, err := Middleware(MiddlewareOptions{ErrorWriter: quietWriter(t), Logger: discardLogger()})
+	require.NoError(t, err)
+	srv := serve(t, mw(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		var v struct{ Name string }
+		if err := DecodeJSON(r, &v); err != nil {
+			Write(w, r, err)
+			return
+		}
+		w.WriteHeader(http.StatusNoContent)
+	})))
+	cases := []struct {
+		name   string
+		body   string
+		status int
+	}{
+		{"CR LF in member name", "{\"a\\r\\nSet-Cookie: x\":1}", 400},
+		{"raw CR LF in member name", "{\"a\r\nb\":1}", 400},
+		{"NUL and invalid UTF-8 in member name", "{\"a\\u0000\xff\":1}", 400},
+		{"bidi in member name", "{\"\u202eeman\":1}", 400},
+		{"invalid UTF-8 in value", "{\"Name\":\"\xff\xfe\"}", 204},
+		{"wrong type", `{"Name":{"\u202e":1}}`, 400},
+		{"over the limit", `{"Name":"` + strings.Repeat("x", 2<<20) + `"}`, 413},
+		{"deep nesting", strings.Repeat("[", 20000) + strings.Repeat("]", 20000), 400},
+		{"truncated", `{"Name":"x`, 400},
+		{"empty", ``, 400},
+		{"two values", `{"Name":"x"} {"Name":"y"}`, 400},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			t.Parallel()
+			resp, body := do(t, srv, http.MethodPost, "/", http.Header{"Content-Type": {"application/json"}}, strings.NewReader(c.body))
+			assert.Equal(t, c.status, resp.StatusCode, "%s", body)
+			if c.status == 204 {
+				return
+			}
+			assertWellFormed(t, resp.Header, body)
+			m := decodeBody(t, body)
+			msg, _ := m["message"].(string)
+			assert.NotEmpty(t, msg)
+			assert.False(t, containsControl(msg) || strings.ContainsAny(msg, "\u202e\ufffd") || !utf8.ValidString(msg), "message %q", msg)
+			assert.NotContains(t, msg, "json:", "no decoder internals")
+		})
+	}
+}
+
+// TestLogEscapesRequest is the regression test for the request path in
+// Write's log record: it comes from the client, and was logged raw, so a
+// path with CR/LF (sent percent-encoded) could forge a line for a log
+// handler that does not quote, and a huge path made a huge record. It is
+// now escaped and capped, as Recover does.
+func TestLogEscapesRequest(t *testing.T) {
+	t.Parallel()
+	ew, rec := recordingWriter(t)
+	srv := serve(t, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		ew.Write(w, r, errors.New("x"))
+	}))
+	long := strings.Repeat("a", 64<<10)
+	for _, c := range []struct{ path, want string }{
+		{"/a%0D%0Alevel=ERROR%00msg=forged", `/a\r\nlevel=ERROR\x00msg=forged`},
+		{"/%E2%80%AEexe", `/\u202eexe`},
+		{"/" + long, "/" + long[:maxLoggedPathBytes-1] + "…"},
+	} {
+		rec.mu.Lock()
+		rec.records = nil
+		rec.mu.Unlock()
+		resp, _ := do(t, srv, http.MethodGet, c.path, nil, nil)
+		assert.Equal(t, 500, resp.StatusCode)
+		logs := rec.all()
+		require.Len(t, logs, 1)
+		assert.Equal(t, c.want, logs[0].attrs["path"])
+		assert.Equal(t, "GET", logs[0].attrs["method"])
+	}
+}
