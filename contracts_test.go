@@ -55,7 +55,7 @@ func runContract(t *testing.T, f Format, exact bool, cases []contractCase) {
 			if c.requestID != "" {
 				h.Set("X-Test-Id", c.requestID)
 			}
-			resp, body := fetchH(t, srv, http.MethodGet, "/"+c.name, h)
+			resp, body := do(t, srv, http.MethodGet, "/"+c.name, h, nil)
 			want := []byte(c.documented)
 			if !exact {
 				var buf bytes.Buffer

@@ -40,28 +40,20 @@ func golden(t *testing.T, name string, got []byte) {
 }
 
 // serveError starts a real server whose every request is answered with
-// handler, and returns it; it is closed when the test ends.
+// handler (a func literal need not be converted); see serve.
 func serveError(t *testing.T, handler http.HandlerFunc) *httptest.Server {
 	t.Helper()
-	srv := httptest.NewServer(handler)
-	t.Cleanup(srv.Close)
-	return srv
+	return serve(t, handler)
 }
 
-// fetch sends one request to srv and returns the response and its body.
+// fetch is do with the request headers given as name, value pairs.
 func fetch(t *testing.T, srv *httptest.Server, method, path string, body io.Reader, header ...string) (*http.Response, []byte) {
 	t.Helper()
-	req, err := http.NewRequest(method, srv.URL+path, body)
-	require.NoError(t, err)
+	h := http.Header{}
 	for i := 0; i+1 < len(header); i += 2 {
-		req.Header.Add(header[i], header[i+1])
+		h.Add(header[i], header[i+1])
 	}
-	resp, err := srv.Client().Do(req)
-	require.NoError(t, err)
-	defer resp.Body.Close()
-	b, err := io.ReadAll(resp.Body)
-	require.NoError(t, err)
-	return resp, b
+	return do(t, srv, method, path, h, body)
 }
 
 // withID returns a handler that gives each request the ID "req_test" before

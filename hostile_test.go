@@ -6,12 +6,9 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"log"
 	"math"
 	"net/http"
-	"net/http/httptest"
 	"strings"
-	"sync"
 	"testing"
 	"unicode/utf8"
 
@@ -165,36 +162,6 @@ func assertWellFormed(t *testing.T, h http.Header, body []byte) {
 	}
 }
 
-// serverLog is a server error log that tests can read.
-type serverLog struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
-}
-
-func (l *serverLog) Write(p []byte) (int, error) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.buf.Write(p)
-}
-
-func (l *serverLog) String() string {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.buf.String()
-}
-
-// serveWithLog starts a real server for h whose net/http error log is
-// captured.
-func serveWithLog(t *testing.T, h http.Handler) (*httptest.Server, *serverLog) {
-	t.Helper()
-	sl := &serverLog{}
-	srv := httptest.NewUnstartedServer(h)
-	srv.Config.ErrorLog = log.New(sl, "", 0)
-	srv.Start()
-	t.Cleanup(srv.Close)
-	return srv, sl
-}
-
 // TestWriteTwice covers Write called twice, and Write after the handler
 // already wrote, with and without the middleware, over a real server.
 //
@@ -221,7 +188,7 @@ func TestWriteTwice(t *testing.T) {
 		require.NoError(t, err)
 		mw, err := Middleware(MiddlewareOptions{ErrorWriter: ew})
 		require.NoError(t, err)
-		srv, sl := serveWithLog(t, mw(twice))
+		srv, sl := serveLogged(t, mw(twice))
 		resp, body := do(t, srv, http.MethodGet, "/", nil, nil)
 		assert.Equal(t, 409, resp.StatusCode)
 		assertWellFormed(t, resp.Header, body)
@@ -236,7 +203,7 @@ func TestWriteTwice(t *testing.T) {
 		require.NoError(t, err)
 		mw, err := Middleware(MiddlewareOptions{ErrorWriter: ew})
 		require.NoError(t, err)
-		srv, sl := serveWithLog(t, mw(afterWrite))
+		srv, sl := serveLogged(t, mw(afterWrite))
 		resp, body := do(t, srv, http.MethodGet, "/", nil, nil)
 		assert.Equal(t, 200, resp.StatusCode)
 		assert.Equal(t, "partial", string(body), "the success body is not corrupted")
@@ -245,7 +212,7 @@ func TestWriteTwice(t *testing.T) {
 	})
 	t.Run("twice without middleware", func(t *testing.T) {
 		t.Parallel()
-		srv, sl := serveWithLog(t, twice)
+		srv, sl := serveLogged(t, twice)
 		resp, body := do(t, srv, http.MethodGet, "/", nil, nil)
 		assert.Equal(t, 409, resp.StatusCode, "the first status stands")
 		dec := json.NewDecoder(bytes.NewReader(body))
@@ -257,7 +224,7 @@ func TestWriteTwice(t *testing.T) {
 	})
 	t.Run("after the handler wrote, without middleware", func(t *testing.T) {
 		t.Parallel()
-		srv, sl := serveWithLog(t, afterWrite)
+		srv, sl := serveLogged(t, afterWrite)
 		resp, body := do(t, srv, http.MethodGet, "/", nil, nil)
 		assert.Equal(t, 200, resp.StatusCode)
 		assert.True(t, strings.HasPrefix(string(body), "partial{"), "net/http appends the envelope: %s", body)

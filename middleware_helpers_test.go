@@ -15,7 +15,7 @@ import (
 )
 
 // serve starts a real server for h and closes it when the test ends.
-func serve(t *testing.T, h http.Handler) *httptest.Server {
+func serve(t testing.TB, h http.Handler) *httptest.Server {
 	t.Helper()
 	srv := httptest.NewServer(h)
 	t.Cleanup(srv.Close)
@@ -24,7 +24,7 @@ func serve(t *testing.T, h http.Handler) *httptest.Server {
 
 // do sends one request through a real client and returns the response
 // with its body read.
-func do(t *testing.T, srv *httptest.Server, method, path string, header http.Header, body io.Reader) (*http.Response, []byte) {
+func do(t testing.TB, srv *httptest.Server, method, path string, header http.Header, body io.Reader) (*http.Response, []byte) {
 	t.Helper()
 	req, err := http.NewRequest(method, srv.URL+path, body)
 	require.NoError(t, err)

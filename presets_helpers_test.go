@@ -2,7 +2,6 @@ package envelope
 
 import (
 	"errors"
-	"io"
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
@@ -72,30 +71,7 @@ func errorServer(t testing.TB, cfg Config, errs map[string]error) *httptest.Serv
 	return srv
 }
 
-// fetchH makes one request and returns the response with its body read.
-func fetchH(t testing.TB, srv *httptest.Server, method, path string, header http.Header) (*http.Response, []byte) {
-	t.Helper()
-	req, err := http.NewRequest(method, srv.URL+path, nil)
-	require.NoError(t, err)
-	for k, vs := range header {
-		req.Header[k] = vs
-	}
-	resp, err := srv.Client().Do(req)
-	require.NoError(t, err)
-	defer resp.Body.Close()
-	body, err := io.ReadAll(resp.Body)
-	require.NoError(t, err)
-	return resp, body
-}
-
 // fp returns a pointer to f, for Config.Format.
 func fp(f Format) *Format { return &f }
 
 type httptestServer = httptest.Server
-
-func newServer(t testing.TB, h http.Handler) *httptest.Server {
-	t.Helper()
-	srv := httptest.NewServer(h)
-	t.Cleanup(srv.Close)
-	return srv
-}

@@ -37,7 +37,7 @@ func TestGoldenPresets(t *testing.T) {
 			for path := range errs {
 				t.Run(path[1:], func(t *testing.T) {
 					t.Parallel()
-					resp, body := fetchH(t, srv, http.MethodGet, path, http.Header{"X-Test-Id": {"req_golden"}})
+					resp, body := do(t, srv, http.MethodGet, path, http.Header{"X-Test-Id": {"req_golden"}}, nil)
 					assert.True(t, json.Valid(body), "body is not JSON: %s", body)
 					golden := filepath.Join("testdata", "golden", f.Name, path[1:]+".json")
 					if *updateGolden {
@@ -142,7 +142,7 @@ func TestProblemFormat(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.path, func(t *testing.T) {
 			t.Parallel()
-			resp, body := fetchH(t, srv, http.MethodGet, tt.path, http.Header{"X-Test-Id": {"req_p"}})
+			resp, body := do(t, srv, http.MethodGet, tt.path, http.Header{"X-Test-Id": {"req_p"}}, nil)
 			assert.Equal(t, tt.status, resp.StatusCode)
 			assert.Equal(t, ProblemMediaType, resp.Header.Get("Content-Type"))
 			assert.JSONEq(t, tt.want, string(body))
@@ -159,7 +159,7 @@ func TestProblemTypeBase(t *testing.T) {
 	f := ProblemFormat()
 	f.TypeBase = "https://api.example/problems/"
 	srv := errorServer(t, Config{Format: &f}, map[string]error{"/x": Gone("")})
-	_, body := fetchH(t, srv, http.MethodGet, "/x", nil)
+	_, body := do(t, srv, http.MethodGet, "/x", nil, nil)
 	var doc map[string]any
 	require.NoError(t, json.Unmarshal(body, &doc))
 	assert.Equal(t, "https://api.example/problems/gone", doc["type"])
@@ -207,7 +207,7 @@ func TestCustomFormatRoundTrip(t *testing.T) {
 	})
 	d, err := NewDecoder(DecoderConfig{Formats: append(Presets(), f)})
 	require.NoError(t, err)
-	resp, body := fetchH(t, srv, http.MethodGet, "/v", http.Header{"X-Test-Id": {"t1"}})
+	resp, body := do(t, srv, http.MethodGet, "/v", http.Header{"X-Test-Id": {"t1"}}, nil)
 	assert.Equal(t, `{"failure":{"kind":"E_BAD_INPUT","text":"no","problems":[{"field":"a.b","code":"required","message":"is required"}],"trace":"t1"}}`, string(body))
 	assert.Equal(t, "t1", resp.Header.Get("X-Trace-Id"))
 	assert.Empty(t, resp.Header.Get("X-Request-Id"))
@@ -215,7 +215,7 @@ func TestCustomFormatRoundTrip(t *testing.T) {
 	assert.Equal(t, CodeValidation, e.Code())
 	assert.Equal(t, 422, e.Status())
 	assert.Equal(t, []FieldError{{Field: "a.b", Code: "required", Message: "is required"}}, e.Fields())
-	resp, body = fetchH(t, srv, http.MethodGet, "/n", nil)
+	resp, body = do(t, srv, http.MethodGet, "/n", nil, nil)
 	e = d.Decode(resp.StatusCode, resp.Header, body)
 	assert.Equal(t, CodeNotFound, e.Code())
 	assert.Equal(t, "gone fishing", e.Message())

@@ -16,28 +16,10 @@ import (
 	"github.com/stretchr/testify/require"
 )
 
-// lockedBuffer collects net/http's own error log.
-type lockedBuffer struct {
-	mu sync.Mutex
-	b  strings.Builder
-}
-
-func (l *lockedBuffer) Write(p []byte) (int, error) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.Write(p)
-}
-
-func (l *lockedBuffer) String() string {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.String()
-}
-
 // serveLogged starts a real server whose own error log is captured.
-func serveLogged(t *testing.T, h http.Handler) (*httptest.Server, *lockedBuffer) {
+func serveLogged(t *testing.T, h http.Handler) (*httptest.Server, *syncBuffer) {
 	t.Helper()
-	buf := &lockedBuffer{}
+	buf := &syncBuffer{}
 	srv := httptest.NewUnstartedServer(h)
 	srv.Config.ErrorLog = log.New(buf, "", 0)
 	srv.Start()
@@ -409,7 +391,7 @@ func TestRecoverHTTP2(t *testing.T) {
 		w.(http.Flusher).Flush()
 		panic("late")
 	}))
-	buf := &lockedBuffer{}
+	buf := &syncBuffer{}
 	srv := httptest.NewUnstartedServer(h)
 	srv.EnableHTTP2 = true
 	srv.Config.ErrorLog = log.New(buf, "", 0)

@@ -56,12 +56,12 @@ func TestNegotiation(t *testing.T) {
 				h.Set("Accept", tt.accept)
 			}
 			path := "/x"
-			resp, body := fetchH(t, srv, http.MethodGet, path, h)
+			resp, body := do(t, srv, http.MethodGet, path, h, nil)
 			assert.Equal(t, tt.want, resp.Header.Get("Content-Type"))
 			assert.Equal(t, 404, resp.StatusCode)
 			assert.True(t, json.Valid(body))
 			assert.Equal(t, []string{"Accept"}, resp.Header.Values("Vary"))
-			resp, _ = fetchH(t, plain, http.MethodGet, path, h)
+			resp, _ = do(t, plain, http.MethodGet, path, h, nil)
 			assert.Equal(t, "application/json", resp.Header.Get("Content-Type"), "no negotiation without alternates")
 			assert.Empty(t, resp.Header.Values("Vary"))
 		})
@@ -74,7 +74,7 @@ func TestNegotiationVaryMerge(t *testing.T) {
 	require.NoError(t, err)
 	for _, pre := range [][]string{{"Origin"}, {"accept"}, {"Origin, Accept-Encoding"}, {"*"}} {
 		srv := newVaryServer(t, ew, pre)
-		resp, _ := fetchH(t, srv, http.MethodGet, "/", nil)
+		resp, _ := do(t, srv, http.MethodGet, "/", nil, nil)
 		got := resp.Header.Values("Vary")
 		switch pre[0] {
 		case "accept", "*":
@@ -87,7 +87,7 @@ func TestNegotiationVaryMerge(t *testing.T) {
 
 func newVaryServer(t *testing.T, ew *ErrorWriter, vary []string) *httptestServer {
 	t.Helper()
-	return newServer(t, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	return serve(t, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		w.Header()["Vary"] = vary
 		ew.Write(w, r, NotFound(""))
 	}))
@@ -147,7 +147,7 @@ func TestProblemQuotaExceededOverTheWire(t *testing.T) {
 		"/limited": RateLimitedBy(key, org),
 		"/plain":   RateLimited(""),
 	})
-	resp, body := fetchH(t, srv, http.MethodGet, "/limited", nil)
+	resp, body := do(t, srv, http.MethodGet, "/limited", nil, nil)
 	assert.Equal(t, 429, resp.StatusCode)
 	assert.Equal(t, ProblemMediaType, resp.Header.Get("Content-Type"))
 	assert.Equal(t, "42", resp.Header.Get("Retry-After"))
@@ -157,7 +157,7 @@ func TestProblemQuotaExceededOverTheWire(t *testing.T) {
 		"detail":"Too many requests. Try again later.","instance":"/limited","code":"rate_limited",
 		"violated-policies":["per-key"]}`, string(body))
 
-	_, body = fetchH(t, srv, http.MethodGet, "/plain", nil)
+	_, body = do(t, srv, http.MethodGet, "/plain", nil, nil)
 	assert.JSONEq(t, `{"type":"about:blank","title":"Too Many Requests","status":429,
 		"detail":"Too many requests. Try again later.","instance":"/plain","code":"rate_limited"}`, string(body))
 }
