@@ -3,6 +3,7 @@ package redistest
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"net"
 	"os"
@@ -14,14 +15,25 @@ import (
 	"github.com/redis/go-redis/v9"
 )
 
+// ErrNoServer is returned (wrapped) by Start when redis-server is not on
+// PATH.
+var ErrNoServer = errors.New("redis-server is not on PATH (apt-get install redis-server; .ci/run installs it)")
+
+// MaySkip reports whether tests may be skipped for err: only when the
+// server is missing and the run is not CI (the CI environment variable is
+// unset). In CI a missing server is a failure, never a silent skip.
+func MaySkip(err error) bool {
+	return errors.Is(err, ErrNoServer) && os.Getenv("CI") == ""
+}
+
 // Start starts redis-server on a free loopback port, with no persistence,
-// and waits until it answers PING. It fails when redis-server is not on
-// PATH (.ci/run installs it). stop kills the server and waits for it; it
+// and waits until it answers PING. It fails with ErrNoServer when
+// redis-server is not on PATH. stop kills the server and waits for it; it
 // may be called more than once.
 func Start() (addr string, stop func(), err error) {
 	bin, err := exec.LookPath("redis-server")
 	if err != nil {
-		return "", nil, fmt.Errorf("redis-server is needed on PATH (.ci/run installs it): %w", err)
+		return "", nil, fmt.Errorf("%w: %w", ErrNoServer, err)
 	}
 	// Redis needs an explicit port: take a free one from the kernel.
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
