@@ -1,25 +1,24 @@
 package envelope
 
 import (
-	"errors"
 	"fmt"
 	"slices"
-	"sync"
-	"sync/atomic"
+	"strings"
 )
 
 // Code is a stable, machine-readable error code, such as "not_found".
 //
 // Codes are API: clients branch on them, so a code's spelling never changes
 // once shipped. Built-in codes are lowercase snake_case; a [Format] may spell
-// them differently on the wire (NOT_FOUND, ERROR_CODE_NOT_FOUND) or rename
-// them, but the Go value stays the same.
+// them differently on the wire (NOT_FOUND, ERROR_CODE_NOT_FOUND, NotFound,
+// 5) but the Go value stays the same.
 //
 // The zero Code is the empty string and means "no code".
 type Code string
 
 // Built-in codes. Each is documented with its status and how it differs from
-// its neighbours; [StatusFor] holds the one mapping from code to status.
+// its neighbours; the table in this file holds the one mapping from code to
+// status, default message and description.
 const (
 	// CodeInvalidRequest (400) means the request could not be understood:
 	// malformed JSON, a wrong type, a missing or unparsable parameter. Use
@@ -30,13 +29,13 @@ const (
 
 	// CodeValidation (400) means the request parsed but one or more fields
 	// failed validation; the error carries field errors. A [Format] may
-	// render it with status 422 instead (see [Format.ValidationStatus]).
+	// give it another status, such as 422 (see [FormatCode.Status]).
 	CodeValidation Code = "validation_failed"
 
 	// CodeUnauthorized (401) means the request carries no valid credentials:
 	// missing, expired, revoked or malformed. Retrying with fresh credentials
 	// may succeed. RFC 9110 §15.5.2 requires a WWW-Authenticate challenge,
-	// which [Write] supplies when the error has none. Compare
+	// which [Writer.Write] supplies when the error has none. Compare
 	// [CodeForbidden].
 	CodeUnauthorized Code = "unauthorized"
 
@@ -77,8 +76,8 @@ const (
 	CodePreconditionFailed Code = "precondition_failed"
 
 	// CodePayloadTooLarge (413) means the request body is larger than the
-	// server accepts (RFC 9110 §15.5.14). [Write] maps [*http.MaxBytesError]
-	// to this code.
+	// server accepts (RFC 9110 §15.5.14). [*http.MaxBytesError] renders as
+	// this code.
 	CodePayloadTooLarge Code = "payload_too_large"
 
 	// CodeUnsupportedMediaType (415) means the request body's Content-Type
@@ -124,162 +123,216 @@ const (
 	CodeTimeout Code = "timeout"
 )
 
-// builtinCodes lists every built-in code in catalog order.
-var builtinCodes = [...]Code{
-	CodeInvalidRequest, CodeValidation, CodeUnauthorized, CodePaymentRequired,
-	CodeForbidden, CodeNotFound, CodeMethodNotAllowed, CodeNotAcceptable,
-	CodeConflict, CodeGone, CodePreconditionFailed, CodePayloadTooLarge,
-	CodeUnsupportedMediaType, CodeUnprocessable, CodeRateLimited, CodeCanceled,
-	CodeInternal, CodeNotImplemented, CodeBadGateway, CodeUnavailable,
-	CodeTimeout,
+// builtins is the table of built-in codes, in catalog order: status,
+// default public message (English; [Localizer] translates it) and the
+// description the generated catalog shows. Everything else about a
+// built-in code (its constructor's status, [CodeForStatus], the messages
+// of the English catalog, the documents) is derived from it. The statuses
+// are literal numbers, so that the table can be checked against RFC 9110
+// §15 by eye.
+var builtins = [...]CodeInfo{
+	{CodeInvalidRequest, 400, "The request is malformed.",
+		"The request could not be understood: malformed JSON, a wrong type, a missing or unparsable parameter.", nil},
+	{CodeValidation, 400, "One or more fields are invalid.",
+		"The request parsed but fields failed validation; field errors name each one.", nil},
+	{CodeUnauthorized, 401, "Authentication is required.",
+		"Credentials are missing, expired, revoked or malformed. Retry with fresh credentials.", nil},
+	{CodePaymentRequired, 402, "An active subscription is required.",
+		"The action needs a paid plan or an active subscription.", nil},
+	{CodeForbidden, 403, "You do not have permission to perform this action.",
+		"Credentials are valid but do not grant this action.", nil},
+	{CodeNotFound, 404, "The requested resource was not found.",
+		"The resource does not exist, or the caller may not know that it does.", nil},
+	{CodeMethodNotAllowed, 405, "The request method is not supported for this resource.",
+		"The resource does not support the request method; Allow lists the methods it does.", nil},
+	{CodeNotAcceptable, 406, "No acceptable representation is available.",
+		"No representation matches the request's Accept header.", nil},
+	{CodeConflict, 409, "The request conflicts with the current state of the resource.",
+		"The request conflicts with the resource's current state, such as a duplicate key.", nil},
+	{CodeGone, 410, "The requested resource is no longer available.",
+		"The resource existed but is permanently gone.", nil},
+	{CodePreconditionFailed, 412, "A precondition of the request was not met.",
+		"A conditional header such as If-Match did not hold.", nil},
+	{CodePayloadTooLarge, 413, "The request body is too large.",
+		"The request body is larger than the server accepts.", nil},
+	{CodeUnsupportedMediaType, 415, "The request body's media type is not supported.",
+		"The request body's Content-Type is not accepted by the endpoint.", nil},
+	{CodeUnprocessable, 422, "The request could not be processed.",
+		"The request is well-formed and valid field by field, but cannot be applied.", nil},
+	{CodeRateLimited, 429, "Too many requests. Try again later.",
+		"Too many requests; honour Retry-After.", nil},
+	{CodeCanceled, 499, "The request was canceled.",
+		"The client closed the request before the server answered.", nil},
+	{CodeInternal, 500, "An internal error occurred.",
+		"An unexpected server-side failure. Report the request ID.", nil},
+	{CodeNotImplemented, 501, "This functionality is not implemented.",
+		"The server does not support the functionality required.", nil},
+	{CodeBadGateway, 502, "An upstream service returned an invalid response.",
+		"An upstream service returned a response the server could not use.", nil},
+	{CodeUnavailable, 503, "The service is temporarily unavailable. Try again later.",
+		"The service cannot handle the request now; retry later, after Retry-After when present.", nil},
+	{CodeTimeout, 504, "The request timed out.",
+		"The server or a service it depends on did not finish in time.", nil},
 }
 
-// String returns the code as it is spelled in Go.
-func (c Code) String() string { return string(c) }
-
-// MarshalText implements [encoding.TextMarshaler]. Every code, registered or
-// not, round-trips through MarshalText and UnmarshalText unchanged.
-func (c Code) MarshalText() ([]byte, error) { return []byte(c), nil }
-
-// UnmarshalText implements [encoding.TextUnmarshaler]. It accepts any text,
-// so that a client can decode codes it does not know.
-func (c *Code) UnmarshalText(b []byte) error {
-	*c = Code(b)
+// builtin returns the table entry of a built-in code, or nil.
+func builtin(c Code) *CodeInfo {
+	for i := range builtins {
+		if builtins[i].Code == c {
+			return &builtins[i]
+		}
+	}
 	return nil
 }
 
-// CodeInfo describes a code: its status, its default public message and,
-// for the generated catalog, when it is used.
+// CodeForStatus returns the built-in code that stands for an error status:
+// the first code of the table with that status (invalid_request for 400),
+// invalid_request for another 4xx status and internal for anything else.
+// It is what a client falls back to when a response carries only a status,
+// and what [APIError.Category] returns for a code it does not know.
+func CodeForStatus(status int) Code {
+	for i := range builtins {
+		if builtins[i].Status == status {
+			return builtins[i].Code
+		}
+	}
+	if status >= 400 && status < 500 {
+		return CodeInvalidRequest
+	}
+	return CodeInternal
+}
+
+// CodeInfo declares a code: its status, its default public message and, for
+// the generated catalog, when it is used. An API declares its own codes
+// with CodeInfo values and [NewCodes].
 type CodeInfo struct {
 	// Code is the code itself: lowercase snake_case, at most 64 bytes.
 	Code Code
 	// Status is the HTTP status the code renders with, 400 to 599.
 	Status int
 	// Message is the default public message, used when an error of this
-	// code is built with an empty message. It must be safe to show to any
-	// client.
+	// code carries none. It must be safe to show to any client. A
+	// [Localizer]'s catalogs may translate it.
 	Message string
 	// Description tells API clients when the code is used. It appears in
 	// the generated catalog and never on the wire. Optional.
 	Description string
+	// Attrs are values that belong to the code in every format, such as
+	// "doc_url" or "type" (a problem type URI). A format renders them where
+	// its body says {{attr NAME}}; a [FormatCode] of the format may
+	// override them. Optional.
+	Attrs map[string]string
 }
 
-// domain holds the registered domain codes. Registration replaces the map
-// (copy on write), so lookups are a lock-free atomic load.
-var (
-	domainMu sync.Mutex
-	domain   atomic.Pointer[map[Code]CodeInfo]
-)
+// Codes is the table of codes an API uses: the built-in codes and the
+// API's own domain codes. Build it once with [NewCodes] and give the same
+// value to the [Writer], the [Parser] and the documents, so that all of them
+// know the same codes. A Codes is immutable and safe for concurrent use. A
+// nil *Codes holds the built-in codes only.
+type Codes struct {
+	list   []CodeInfo // built-ins first, in catalog order, then domain codes by name
+	byCode map[Code]int
+}
 
-// ErrInvalidCode is returned (wrapped) by [Register] for a code or status
-// that cannot be registered.
-var ErrInvalidCode = errors.New("envelope: invalid code registration")
-
-// Register adds a domain code, such as "in_use" (409) or "token_rate_limit"
-// (429), and returns its sentinel error: match it with [errors.Is] and derive
-// response errors from it with [APIError.WithMessage] and friends.
-//
-// Register is meant for program start-up. It is safe for concurrent use, and
-// lookups of registered codes stay lock-free. It returns an error wrapping
-// [ErrInvalidCode] when the code is not lowercase snake_case of at most 64
-// bytes, the status is outside 400–599, the message is empty, or the code is
-// already registered or built in.
-func Register(info CodeInfo) (*APIError, error) {
-	if !validCodeName(string(info.Code)) {
-		return nil, fmt.Errorf("%w: code %q is not lowercase snake_case of at most 64 bytes", ErrInvalidCode, info.Code)
-	}
-	if !isErrorStatus(info.Status) {
-		return nil, fmt.Errorf("%w: code %q: status %d is not a 4xx or 5xx status", ErrInvalidCode, info.Code, info.Status)
-	}
-	if info.Message == "" {
-		return nil, fmt.Errorf("%w: code %q: a default message is required", ErrInvalidCode, info.Code)
-	}
-	if isBuiltin(info.Code) {
-		return nil, fmt.Errorf("%w: code %q is built in", ErrInvalidCode, info.Code)
-	}
-	domainMu.Lock()
-	defer domainMu.Unlock()
-	old := domain.Load()
-	if old != nil {
-		if _, dup := (*old)[info.Code]; dup {
-			return nil, fmt.Errorf("%w: code %q is already registered", ErrInvalidCode, info.Code)
+// NewCodes returns the table of the built-in codes and the given domain
+// codes. It fails, naming the code, when a code is not lowercase snake_case
+// of at most 64 bytes, its status is outside 400–599, its message is empty,
+// or it is built in or declared twice.
+func NewCodes(domain ...CodeInfo) (*Codes, error) {
+	c := &Codes{list: make([]CodeInfo, 0, len(builtins)+len(domain)), byCode: make(map[Code]int, len(builtins)+len(domain))}
+	c.list = append(c.list, builtins[:]...)
+	sorted := slices.Clone(domain)
+	slices.SortStableFunc(sorted, func(a, b CodeInfo) int { return strings.Compare(string(a.Code), string(b.Code)) })
+	for i, info := range sorted {
+		switch {
+		case !validCodeName(string(info.Code)):
+			return nil, fmt.Errorf("envelope: code %q is not lowercase snake_case of at most 64 bytes", info.Code)
+		case !isErrorStatus(info.Status):
+			return nil, fmt.Errorf("envelope: code %q: status %d is not a 4xx or 5xx status", info.Code, info.Status)
+		case strings.TrimSpace(info.Message) == "":
+			return nil, fmt.Errorf("envelope: code %q: a default message is required", info.Code)
+		case builtin(info.Code) != nil:
+			return nil, fmt.Errorf("envelope: code %q is built in", info.Code)
+		case i > 0 && sorted[i-1].Code == info.Code:
+			return nil, fmt.Errorf("envelope: code %q is declared twice", info.Code)
 		}
-	}
-	next := make(map[Code]CodeInfo, 1+lenMap(old))
-	if old != nil {
-		for k, v := range *old {
-			next[k] = v
-		}
-	}
-	next[info.Code] = info
-	domain.Store(&next)
-	// The sentinel leaves its message unset, so that the registered message
-	// serves as the code's default and a Localizer may replace it.
-	return &APIError{code: info.Code, status: info.Status}, nil
-}
-
-// MustRegister is like [Register] but panics when registration fails. It
-// suits package-level variables:
-//
-//	var ErrInUse = envelope.MustRegister(envelope.CodeInfo{
-//		Code: "in_use", Status: http.StatusConflict,
-//		Message: "The resource is still referenced.",
-//	})
-func MustRegister(info CodeInfo) *APIError {
-	e, err := Register(info)
-	if err != nil {
-		panic(err)
-	}
-	return e
-}
-
-func lenMap(m *map[Code]CodeInfo) int {
-	if m == nil {
-		return 0
-	}
-	return len(*m)
-}
-
-// Lookup returns what is known about a built-in or registered code.
-// It is safe for concurrent use.
-func Lookup(code Code) (CodeInfo, bool) {
-	if s := builtinStatus(code); s != 0 {
-		return CodeInfo{Code: code, Status: s, Message: builtinMessage(code), Description: builtinDescription(code)}, true
-	}
-	if m := domain.Load(); m != nil {
-		info, ok := (*m)[code]
-		return info, ok
-	}
-	return CodeInfo{}, false
-}
-
-// Codes returns every built-in code, in catalog order, followed by the
-// registered domain codes sorted by name. The result is a fresh slice.
-func Codes() []CodeInfo {
-	out := make([]CodeInfo, 0, len(builtinCodes)+8)
-	for _, c := range builtinCodes {
-		info, _ := Lookup(c)
-		out = append(out, info)
-	}
-	if m := domain.Load(); m != nil {
-		start := len(out)
-		for _, info := range *m {
-			out = append(out, info)
-		}
-		slices.SortFunc(out[start:], func(a, b CodeInfo) int {
-			switch {
-			case a.Code < b.Code:
-				return -1
-			case a.Code > b.Code:
-				return 1
+		for k := range info.Attrs {
+			if !validAttrName(k) {
+				return nil, fmt.Errorf("envelope: code %q: attribute name %q is not made of ASCII letters, digits, '_', '-' and '.'", info.Code, k)
 			}
-			return 0
-		})
+		}
+		info.Attrs = cloneMap(info.Attrs)
+		c.list = append(c.list, info)
+	}
+	for i, info := range c.list {
+		c.byCode[info.Code] = i
+	}
+	return c, nil
+}
+
+// defaultCodes is the table of built-in codes that a nil *Codes stands for.
+var defaultCodes = func() *Codes {
+	c, err := NewCodes()
+	if err != nil {
+		panic(err) // the built-in table is covered by tests
+	}
+	return c
+}()
+
+// or returns c, or the built-in table for a nil c.
+func (c *Codes) or() *Codes {
+	if c == nil {
+		return defaultCodes
+	}
+	return c
+}
+
+// Lookup returns what the table knows about code.
+func (c *Codes) Lookup(code Code) (CodeInfo, bool) {
+	info := c.lookup(code)
+	if info == nil {
+		return CodeInfo{}, false
+	}
+	out := *info
+	out.Attrs = cloneMap(out.Attrs)
+	return out, true
+}
+
+// lookup returns the table's entry for code, or nil; not to be modified.
+func (c *Codes) lookup(code Code) *CodeInfo {
+	c = c.or()
+	if i, ok := c.byCode[code]; ok {
+		return &c.list[i]
+	}
+	return nil
+}
+
+// List returns every code of the table: the built-in codes in catalog
+// order, then the domain codes sorted by name. The result is a fresh copy.
+func (c *Codes) List() []CodeInfo {
+	c = c.or()
+	out := make([]CodeInfo, len(c.list))
+	for i, info := range c.list {
+		out[i] = info
+		out[i].Attrs = cloneMap(info.Attrs)
 	}
 	return out
 }
 
-func isBuiltin(c Code) bool { return builtinStatus(c) != 0 }
+// status returns the status of code in the table, or 0 for a code it does
+// not know.
+func (c *Codes) status(code Code) int {
+	if info := c.lookup(code); info != nil {
+		return info.Status
+	}
+	return 0
+}
+
+// isErrorStatus reports whether s is a status an error response may carry:
+// 400 to 599. Anything else (0, 99, 204, 304, 1000) would either make
+// net/http panic (golang/go#22880) or produce a response without content
+// (RFC 9110 §6.4.1), so it renders as 500.
+func isErrorStatus(s int) bool { return s >= 400 && s <= 599 }
 
 // validCodeName reports whether s is lowercase snake_case: a letter, then
 // letters, digits and single underscores, not ending in one.
@@ -304,98 +357,108 @@ func validCodeName(s string) bool {
 	return true
 }
 
-func builtinMessage(c Code) string {
-	switch c {
-	case CodeInvalidRequest:
-		return "The request is malformed."
-	case CodeValidation:
-		return "One or more fields are invalid."
-	case CodeUnauthorized:
-		return "Authentication is required."
-	case CodePaymentRequired:
-		return "An active subscription is required."
-	case CodeForbidden:
-		return "You do not have permission to perform this action."
-	case CodeNotFound:
-		return "The requested resource was not found."
-	case CodeMethodNotAllowed:
-		return "The request method is not supported for this resource."
-	case CodeNotAcceptable:
-		return "No acceptable representation is available."
-	case CodeConflict:
-		return "The request conflicts with the current state of the resource."
-	case CodeGone:
-		return "The requested resource is no longer available."
-	case CodePreconditionFailed:
-		return "A precondition of the request was not met."
-	case CodePayloadTooLarge:
-		return "The request body is too large."
-	case CodeUnsupportedMediaType:
-		return "The request body's media type is not supported."
-	case CodeUnprocessable:
-		return "The request could not be processed."
-	case CodeRateLimited:
-		return "Too many requests. Try again later."
-	case CodeCanceled:
-		return "The request was canceled."
-	case CodeInternal:
-		return "An internal error occurred."
-	case CodeNotImplemented:
-		return "This functionality is not implemented."
-	case CodeBadGateway:
-		return "An upstream service returned an invalid response."
-	case CodeUnavailable:
-		return "The service is temporarily unavailable. Try again later."
-	case CodeTimeout:
-		return "The request timed out."
+// validAttrName reports whether s may name an attribute (and a catalog key):
+// 1 to 64 ASCII letters, digits, '_', '-' and '.'.
+func validAttrName(s string) bool {
+	if s == "" || len(s) > 64 {
+		return false
 	}
-	return ""
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if !(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '_' || c == '-' || c == '.') {
+			return false
+		}
+	}
+	return true
 }
 
-func builtinDescription(c Code) string {
-	switch c {
-	case CodeInvalidRequest:
-		return "The request could not be understood: malformed JSON, a wrong type, a missing or unparsable parameter."
-	case CodeValidation:
-		return "The request parsed but fields failed validation; field errors name each one."
-	case CodeUnauthorized:
-		return "Credentials are missing, expired, revoked or malformed. Retry with fresh credentials."
-	case CodePaymentRequired:
-		return "The action needs a paid plan or an active subscription."
-	case CodeForbidden:
-		return "Credentials are valid but do not grant this action."
-	case CodeNotFound:
-		return "The resource does not exist, or the caller may not know that it does."
-	case CodeMethodNotAllowed:
-		return "The resource does not support the request method; Allow lists the methods it does."
-	case CodeNotAcceptable:
-		return "No representation matches the request's Accept header."
-	case CodeConflict:
-		return "The request conflicts with the resource's current state, such as a duplicate key."
-	case CodeGone:
-		return "The resource existed but is permanently gone."
-	case CodePreconditionFailed:
-		return "A conditional header such as If-Match did not hold."
-	case CodePayloadTooLarge:
-		return "The request body is larger than the server accepts."
-	case CodeUnsupportedMediaType:
-		return "The request body's Content-Type is not accepted by the endpoint."
-	case CodeUnprocessable:
-		return "The request is well-formed and valid field by field, but cannot be applied."
-	case CodeRateLimited:
-		return "Too many requests; honour Retry-After."
-	case CodeCanceled:
-		return "The client closed the request before the server answered."
-	case CodeInternal:
-		return "An unexpected server-side failure. Report the request ID."
-	case CodeNotImplemented:
-		return "The server does not support the functionality required."
-	case CodeBadGateway:
-		return "An upstream service returned a response the server could not use."
-	case CodeUnavailable:
-		return "The service cannot handle the request now; retry later, after Retry-After when present."
-	case CodeTimeout:
-		return "The server or a service it depends on did not finish in time."
+func cloneMap[K comparable, V any](m map[K]V) map[K]V {
+	if m == nil {
+		return nil
 	}
-	return ""
+	out := make(map[K]V, len(m))
+	for k, v := range m {
+		out[k] = v
+	}
+	return out
 }
+
+// The constructors, one per built-in code. Each returns a new error of its
+// code with the given public message; an empty message means the code's
+// default message (translated by a [Localizer]). They are shorthands for
+// [New] with the code.
+
+// InvalidRequest returns a 400 invalid_request error: the request is
+// malformed.
+func InvalidRequest(message string) *APIError { return New(CodeInvalidRequest, message) }
+
+// Validation returns a 400 validation_failed error; add field errors with
+// [APIError.WithField] or [APIError.WithFields].
+func Validation(message string) *APIError { return New(CodeValidation, message) }
+
+// Unauthorized returns a 401 unauthorized error. [Writer.Write] adds a
+// WWW-Authenticate challenge (RFC 9110 §15.5.2) when the error has none; set
+// a specific one with WithHeader("WWW-Authenticate", ...).
+func Unauthorized(message string) *APIError { return New(CodeUnauthorized, message) }
+
+// PaymentRequired returns a 402 payment_required error.
+func PaymentRequired(message string) *APIError { return New(CodePaymentRequired, message) }
+
+// Forbidden returns a 403 forbidden error.
+func Forbidden(message string) *APIError { return New(CodeForbidden, message) }
+
+// NotFound returns a 404 not_found error.
+func NotFound(message string) *APIError { return New(CodeNotFound, message) }
+
+// MethodNotAllowed returns a 405 method_not_allowed error whose Allow header
+// lists the allowed methods, as RFC 9110 §15.5.6 requires.
+func MethodNotAllowed(message string, allowed ...string) *APIError {
+	return New(CodeMethodNotAllowed, message).WithHeader("Allow", strings.Join(allowed, ", "))
+}
+
+// NotAcceptable returns a 406 not_acceptable error.
+func NotAcceptable(message string) *APIError { return New(CodeNotAcceptable, message) }
+
+// Conflict returns a 409 conflict error.
+func Conflict(message string) *APIError { return New(CodeConflict, message) }
+
+// Gone returns a 410 gone error.
+func Gone(message string) *APIError { return New(CodeGone, message) }
+
+// PreconditionFailed returns a 412 precondition_failed error.
+func PreconditionFailed(message string) *APIError { return New(CodePreconditionFailed, message) }
+
+// PayloadTooLarge returns a 413 payload_too_large error. When the condition
+// is temporary, RFC 9110 §15.5.14 asks for a Retry-After header.
+func PayloadTooLarge(message string) *APIError { return New(CodePayloadTooLarge, message) }
+
+// UnsupportedMediaType returns a 415 unsupported_media_type error.
+func UnsupportedMediaType(message string) *APIError { return New(CodeUnsupportedMediaType, message) }
+
+// Unprocessable returns a 422 unprocessable_entity error.
+func Unprocessable(message string) *APIError { return New(CodeUnprocessable, message) }
+
+// RateLimited returns a 429 rate_limited error. Say when to retry with
+// [APIError.WithRateLimit] or [APIError.WithRetryAfter] (RFC 6585 §4).
+func RateLimited(message string) *APIError { return New(CodeRateLimited, message) }
+
+// Canceled returns a 499 canceled error.
+func Canceled(message string) *APIError { return New(CodeCanceled, message) }
+
+// Internal returns a 500 internal error with an explicit public message,
+// such as "billing provider returned an unexpected error". Use [Wrap] to
+// attach the cause.
+func Internal(message string) *APIError { return New(CodeInternal, message) }
+
+// NotImplemented returns a 501 not_implemented error.
+func NotImplemented(message string) *APIError { return New(CodeNotImplemented, message) }
+
+// BadGateway returns a 502 bad_gateway error.
+func BadGateway(message string) *APIError { return New(CodeBadGateway, message) }
+
+// Unavailable returns a 503 service_unavailable error. Retry-After may say
+// when to retry (RFC 9110 §15.6.4); see [APIError.WithRetryAfter].
+func Unavailable(message string) *APIError { return New(CodeUnavailable, message) }
+
+// Timeout returns a 504 timeout error.
+func Timeout(message string) *APIError { return New(CodeTimeout, message) }

@@ -27,12 +27,16 @@ import (
 // contractCase is one documented example: the error the application
 // returns, the body the document shows, and the headers it documents.
 type contractCase struct {
-	name       string
-	err        func(t testing.TB) error
-	requestID  string
-	status     int
-	documented string
-	header     map[string]string
+	// detailsLookLikeFields marks a body whose details object has the
+	// shape of field errors (an object of strings): the client reads it
+	// both ways, as details and as fields.
+	detailsLookLikeFields bool
+	name                  string
+	err                   func(t testing.TB) error
+	requestID             string
+	status                int
+	documented            string
+	header                map[string]string
 }
 
 // runContract serves every case through one server with format f and
@@ -43,7 +47,10 @@ func runContract(t *testing.T, f Format, exact bool, cases []contractCase) {
 	for _, c := range cases {
 		errs["/"+c.name] = c.err(t)
 	}
-	srv := errorServer(t, Config{Format: &f}, errs)
+	codes := testCodes(t)
+	srv := errorServer(t, WriterOptions{Format: f, Codes: codes}, errs)
+	parser, err := NewParser(ParserOptions{Formats: []Format{f}, Codes: codes})
+	require.NoError(t, err)
 	mediaType := f.MediaType
 	if mediaType == "" {
 		mediaType = "application/json"
@@ -73,11 +80,56 @@ func runContract(t *testing.T, f Format, exact bool, cases []contractCase) {
 			if c.requestID == "" {
 				assert.Empty(t, resp.Header.Get("X-Request-Id"))
 			}
+
+			// The client side, given the same format, reads the body
+			// back to the same code, status, fields and request ID.
+			sent := errs["/"+c.name].(*APIError)
+			got := parser.Parse(resp.StatusCode, resp.Header, body)
+			assert.Equal(t, sent.Code(), got.Code(), "parsed code")
+			assert.Equal(t, c.status, got.Status(), "parsed status")
+			assert.Equal(t, c.requestID, got.RequestID(), "parsed request ID")
+			wantFields := fieldPairs(sent.Fields())
+			if len(got.Fields()) < len(sent.Fields()) {
+				wantFields = joinedPairs(sent.Fields()) // a map from path to one message
+			}
+			if c.detailsLookLikeFields {
+				wantFields = [][2]string{{"field", "name"}}
+				assert.JSONEq(t, `{"field":"name"}`, string(got.Details().(json.RawMessage)), "parsed details")
+			}
+			assert.Equal(t, wantFields, fieldPairs(got.Fields()), "parsed fields")
 		})
 	}
 }
 
-func errOf(e *APIError) func(testing.TB) error { return func(testing.TB) error { return e } }
+// joinedPairs is fieldPairs with the messages of one path joined, as a map
+// from path to one message carries them.
+func joinedPairs(fs []FieldError) [][2]string {
+	var out [][2]string
+	at := map[string]int{}
+	for _, f := range fs {
+		if i, ok := at[f.Field]; ok {
+			out[i][1] += "; " + f.Message
+			continue
+		}
+		at[f.Field] = len(out)
+		out = append(out, [2]string{f.Field, f.Message})
+	}
+	return out
+}
+
+// fieldPairs reduces field errors to path and message, what every format
+// carries.
+func fieldPairs(fs []FieldError) [][2]string {
+	var out [][2]string
+	for _, f := range fs {
+		out = append(out, [2]string{f.Field, f.Message})
+	}
+	return out
+}
+
+// domainErr returns an error of a test domain code, as an application
+// declares it once (testDomain) and builds it with New.
+func domainErr(_ testing.TB, c Code) *APIError { return New(c, "") }
 
 func TestContractNullDetails(t *testing.T) {
 	t.Parallel()
@@ -85,9 +137,10 @@ func TestContractNullDetails(t *testing.T) {
 	f.Indent = "  " // the document's layout, reproduced exactly
 	runContract(t, f, true, []contractCase{
 		{
-			name:   "400",
-			err:    errOf(Validation("name is required").WithDetails(map[string]string{"field": "name"})),
-			status: 400,
+			detailsLookLikeFields: true,
+			name:                  "400",
+			err:                   errOf(Validation("name is required").WithDetails(map[string]string{"field": "name"})),
+			status:                400,
 			documented: `{
   "code": "validation_error",
   "message": "name is required",
@@ -207,7 +260,7 @@ func TestContractFlat(t *testing.T) {
 			err:        errOf(Internal("")),
 			requestID:  "req_4",
 			status:     500,
-			documented: `{"code":"internal","message":"` + builtinMessage(CodeInternal) + `","requestId":"req_4"}`,
+			documented: `{"code":"internal","message":"` + defaultMessage(CodeInternal) + `","requestId":"req_4"}`,
 		},
 	})
 }

@@ -35,16 +35,22 @@ type LocalizerOptions struct {
 }
 
 // Localizer picks the public message of each error, and of each field error,
-// in the language the client asks for. Plug it into [Config.Localizer].
+// in the language the client asks for. Plug it into [WriterOptions.Localizer].
 //
-// For each response the [ErrorWriter] negotiates a language from the
+// For each response the [Writer] negotiates a language from the
 // request's Accept-Language header (RFC 9110 §12.5.4) against the
 // languages offered, then takes:
 //   - the error's own message, when it was given one explicitly (New,
 //     WithMessage, ...): an explicit message always wins;
+//   - otherwise, for an error the library made itself (a request body over
+//     the limit, a malformed JSON body), its library message;
 //   - otherwise the catalog message for the error's code in that language,
 //     formatted with the error's [APIError.WithArgs] arguments;
-//   - otherwise, as without a Localizer, the code's default message.
+//   - otherwise the default message the writer's [Codes] declare for the
+//     code, or else the message of the code's category.
+//
+// Without a Localizer a writer works the same way with the built-in English
+// messages, and sets no Content-Language.
 //
 // Field errors are treated alike: one with an explicit Message keeps it, one
 // with an empty Message gets the catalog message for its Code formatted
@@ -55,7 +61,7 @@ type LocalizerOptions struct {
 //
 // The zero Localizer is not usable (its methods panic); build one with
 // [NewLocalizer]. A Localizer is immutable, except for internal caches, and
-// safe for concurrent use; one may serve several [ErrorWriter]s.
+// safe for concurrent use; one may serve several [Writer]s.
 type Localizer struct {
 	langs   []*localeMessages // langs[0] is the default
 	matcher language.Matcher
@@ -68,6 +74,7 @@ type localeMessages struct {
 	header  []string // Content-Language value, shared (len == cap == 1)
 	codes   map[Code]*compiledMessage
 	fields  map[string]*compiledMessage
+	library map[string]*compiledMessage
 	printer *message.Printer
 }
 
@@ -87,7 +94,7 @@ type compiledMessage struct {
 // NewLocalizer validates opts and returns a Localizer: it builds the
 // [language.Matcher] and the [catalog.Builder] once, here, and copies what
 // it needs, so later changes to the catalogs have no effect. It fails, with
-// an error wrapping [ErrInvalidCatalog], when a catalog is invalid (see
+// an error wrapping [errInvalidCatalog], when a catalog is invalid (see
 // [Catalog.Validate]), a plural form uses a category its language does not
 // have (Japanese has only "other"), the default language lacks a message
 // for a built-in code, or an offered language has no messages. Tags are
@@ -98,7 +105,11 @@ func NewLocalizer(opts LocalizerOptions) (*Localizer, error) {
 		def = language.English
 	}
 	merged := make(map[language.Tag]*Messages)
-	add := func(c Catalog) error {
+	// What the application's catalogs set: a code they set replaces the
+	// library messages of that code they leave alone.
+	userCodes := make(map[language.Tag]map[Code]bool)
+	userLibrary := make(map[language.Tag]map[string]bool)
+	add := func(c Catalog, user bool) error {
 		norm, err := c.normalize()
 		if err != nil {
 			return err
@@ -106,24 +117,43 @@ func NewLocalizer(opts LocalizerOptions) (*Localizer, error) {
 		for tag, ms := range norm {
 			m := merged[tag]
 			if m == nil {
-				m = &Messages{Codes: map[Code]Message{}, Fields: map[string]Message{}}
+				m = &Messages{Codes: map[Code]Message{}, Fields: map[string]Message{}, Library: map[string]Message{}}
 				merged[tag] = m
+			}
+			if user && userCodes[tag] == nil {
+				userCodes[tag], userLibrary[tag] = map[Code]bool{}, map[string]bool{}
 			}
 			for k, v := range ms.Codes {
 				m.Codes[k] = v
+				if user {
+					userCodes[tag][k] = true
+				}
 			}
 			for k, v := range ms.Fields {
 				m.Fields[k] = v
 			}
+			for k, v := range ms.Library {
+				m.Library[k] = v
+				if user {
+					userLibrary[tag][k] = true
+				}
+			}
 		}
 		return nil
 	}
-	if err := add(builtinCatalog()); err != nil {
+	if err := add(builtinCatalog(), false); err != nil {
 		return nil, err // covered by tests: cannot happen
 	}
 	for i, c := range opts.Catalogs {
-		if err := add(c); err != nil {
+		if err := add(c, true); err != nil {
 			return nil, fmt.Errorf("catalog %d: %w", i, err)
+		}
+	}
+	for tag, codes := range userCodes {
+		for key, code := range libraryCodes {
+			if codes[code] && !userLibrary[tag][key] {
+				merged[tag].Library[key] = merged[tag].Codes[code]
+			}
 		}
 	}
 
@@ -145,16 +175,16 @@ func NewLocalizer(opts LocalizerOptions) (*Localizer, error) {
 	}
 	base := merged[def]
 	if base == nil {
-		return nil, fmt.Errorf("%w: default language %s has no messages", ErrInvalidCatalog, def)
+		return nil, fmt.Errorf("%w: default language %s has no messages", errInvalidCatalog, def)
 	}
-	for _, c := range builtinCodes {
-		if _, ok := base.Codes[c]; !ok {
-			return nil, fmt.Errorf("%w: default language %s has no message for code %s", ErrInvalidCatalog, def, c)
+	for _, info := range builtins {
+		if _, ok := base.Codes[info.Code]; !ok {
+			return nil, fmt.Errorf("%w: default language %s has no message for code %s", errInvalidCatalog, def, info.Code)
 		}
 	}
 	for _, t := range tags[1:] {
 		if merged[t] == nil {
-			return nil, fmt.Errorf("%w: language %s is offered but has no messages", ErrInvalidCatalog, t)
+			return nil, fmt.Errorf("%w: language %s is offered but has no messages", errInvalidCatalog, t)
 		}
 	}
 
@@ -162,10 +192,11 @@ func NewLocalizer(opts LocalizerOptions) (*Localizer, error) {
 	l := &Localizer{matcher: language.NewMatcher(tags)}
 	for _, t := range tags {
 		lm := &localeMessages{
-			tag:    t,
-			header: []string{t.String()},
-			codes:  make(map[Code]*compiledMessage),
-			fields: make(map[string]*compiledMessage),
+			tag:     t,
+			header:  []string{t.String()},
+			codes:   make(map[Code]*compiledMessage),
+			fields:  make(map[string]*compiledMessage),
+			library: make(map[string]*compiledMessage),
 		}
 		lm.printer = message.NewPrinter(t, message.Catalog(b))
 		own := merged[t]
@@ -183,6 +214,13 @@ func NewLocalizer(opts LocalizerOptions) (*Localizer, error) {
 			}
 			lm.fields[key] = cm
 		}
+		for key, m := range own.Library {
+			cm, err := lm.compile(b, "library."+key, m)
+			if err != nil {
+				return nil, err
+			}
+			lm.library[key] = cm
+		}
 		l.langs = append(l.langs, lm)
 	}
 	// Messages without arguments are printed once, now that the builder
@@ -196,6 +234,9 @@ func NewLocalizer(opts LocalizerOptions) (*Localizer, error) {
 		for _, cm := range lm.fields {
 			cm.finish()
 		}
+		for _, cm := range lm.library {
+			cm.finish()
+		}
 	}
 	def0 := l.langs[0]
 	for _, lm := range l.langs[1:] {
@@ -207,6 +248,11 @@ func NewLocalizer(opts LocalizerOptions) (*Localizer, error) {
 		for key, cm := range def0.fields {
 			if _, ok := lm.fields[key]; !ok {
 				lm.fields[key] = cm
+			}
+		}
+		for key, cm := range def0.library {
+			if _, ok := lm.library[key]; !ok {
+				lm.library[key] = cm
 			}
 		}
 	}
@@ -225,7 +271,7 @@ func (cm *compiledMessage) finish() {
 func (lm *localeMessages) compile(b *catalog.Builder, loc string, m Message) (*compiledMessage, error) {
 	cm := &compiledMessage{key: loc, printer: lm.printer, lang: lm.header}
 	fail := func(err error) (*compiledMessage, error) {
-		return nil, fmt.Errorf("%w: %s.%s: %w", ErrInvalidCatalog, lm.tag, loc, err)
+		return nil, fmt.Errorf("%w: %s.%s: %w", errInvalidCatalog, lm.tag, loc, err)
 	}
 	if len(m.Plural) == 0 {
 		f, n, err := compileTemplate(m.Text)
@@ -362,15 +408,6 @@ func appendArgsKey(b []byte, args []any) ([]byte, bool) {
 		b = append(b, ',')
 	}
 	return b, true
-}
-
-// Languages returns the languages offered, the default first.
-func (l *Localizer) Languages() []language.Tag {
-	out := make([]language.Tag, len(l.langs))
-	for i, lm := range l.langs {
-		out[i] = lm.tag
-	}
-	return out
 }
 
 // Negotiate returns the offered language that best matches r's
@@ -572,23 +609,30 @@ func lenientAcceptLanguage(s string) []language.Tag {
 	return tags
 }
 
-// localize is the [ErrorWriter.Write] hook. It returns the message to
-// render, the error to render (e itself, or a copy whose field messages are
-// localized) and the Content-Language value (nil when the message is not
-// from the catalog).
-func (l *Localizer) localize(r *http.Request, e *APIError) (msg string, render *APIError, contentLanguage []string) {
-	var accept []string
-	if r != nil {
-		accept = r.Header["Accept-Language"]
+// localized is one error's public text in the negotiated language.
+type localized struct {
+	message  string
+	fields   []FieldError // e's own when none needed a catalog message
+	language []string     // Content-Language; nil when no text came from a catalog
+}
+
+// localize is the localize step of the write path: the public message of e
+// and of each field error that has none, in the language accept asks for.
+// declared is the default message the writer's code table declares for
+// e's code ("" for a code it does not know).
+//
+// An explicit message always wins. Otherwise a library-made error takes
+// its library message, and any other error its code's catalog message
+// (formatted with its arguments), then the declared message, then the
+// message of the code's category.
+func (l *Localizer) localize(accept []string, e *APIError, status int, declared string) localized {
+	lm := l.langs[0]
+	if len(l.langs) > 1 {
+		lm = l.langs[l.negotiate(accept)]
 	}
-	lm := l.langs[l.negotiate(accept)]
-	render = e
-	if msg = e.message; msg == "" {
-		if s, lang, ok := lm.codeMessage(e); ok {
-			msg, contentLanguage = s, lang
-		} else {
-			msg = e.Message()
-		}
+	out := localized{message: e.message, fields: e.fields}
+	if out.message == "" {
+		out.message, out.language = lm.errorMessage(e, status, declared)
 	}
 	var fields []FieldError
 	for i := range e.fields {
@@ -604,41 +648,62 @@ func (l *Localizer) localize(r *http.Request, e *APIError) (msg string, render *
 			fields = slices.Clone(e.fields)
 		}
 		fields[i].Message = s
+		out.language = lm.header
 	}
 	if fields != nil {
-		c := *e
-		c.fields = fields
-		render = &c
+		out.fields = fields
 	}
-	return msg, render, contentLanguage
+	return out
 }
 
-func (lm *localeMessages) codeMessage(e *APIError) (msg string, lang []string, ok bool) {
+// errorMessage returns the catalog message of e in lm's language, and its
+// Content-Language (nil for the declared message, which no catalog holds).
+func (lm *localeMessages) errorMessage(e *APIError, status int, declared string) (string, []string) {
+	if e.key != "" {
+		if cm, ok := lm.library[e.key]; ok {
+			if s, ok := cm.print(e.args); ok {
+				return s, cm.lang
+			}
+		}
+	}
 	code := e.Code()
-	cm, ok := lm.codes[code]
-	if !ok {
-		if builtinMessage(code) != "" {
-			return "", nil, false
-		}
-		if _, registered := Lookup(code); registered {
-			return "", nil, false
-		}
-		// Neither built in nor registered: like defaultMessage, speak
-		// for the status.
-		if cm, ok = lm.codes[codeForStatus(e.Status())]; !ok {
-			return "", nil, false
+	if cm, ok := lm.codes[code]; ok {
+		if s, ok := cm.print(e.args); ok {
+			return s, cm.lang
 		}
 	}
-	var args []any
-	if e != nil {
-		args = e.args
+	if declared != "" {
+		return declared, nil
 	}
-	msg, ok = cm.print(args)
-	return msg, cm.lang, ok
+	if cm, ok := lm.codes[CodeForStatus(status)]; ok {
+		if s, ok := cm.print(nil); ok {
+			return s, cm.lang
+		}
+	}
+	return e.Message(), nil
+}
+
+// codeMessage returns the catalog message of a code without arguments, for
+// a problem title; "" when the catalog has none.
+func (l *Localizer) codeMessage(accept []string, code Code) string {
+	lm := l.langs[0]
+	if len(l.langs) > 1 {
+		lm = l.langs[l.negotiate(accept)]
+	}
+	if cm, ok := lm.codes[code]; ok {
+		if s, ok := cm.print(nil); ok {
+			return s
+		}
+	}
+	return ""
 }
 
 func (lm *localeMessages) fieldMessage(f *FieldError) (string, bool) {
-	if cm, ok := lm.fields[f.Code]; ok {
+	key := f.key
+	if key == "" {
+		key = f.Code
+	}
+	if cm, ok := lm.fields[key]; ok {
 		if s, ok := cm.print(f.Args); ok {
 			return s, true
 		}
@@ -649,21 +714,12 @@ func (lm *localeMessages) fieldMessage(f *FieldError) (string, bool) {
 	return "", false
 }
 
-// WithArgs returns a copy whose catalog message, when a [Localizer] picks
-// one, is formatted with args: the catalog message "Your plan allows {0}
-// projects." with WithArgs(3) renders "Your plan allows 3 projects." in
-// English. Arguments are data, never format strings. They do not affect an
-// explicit message, nor the rendering without a Localizer.
-func (e *APIError) WithArgs(args ...any) *APIError {
-	c := e.clone()
-	c.args = slices.Clip(slices.Clone(args))
-	return c
-}
-
-// Args returns a copy of the arguments given with [APIError.WithArgs].
-func (e *APIError) Args() []any {
-	if e == nil || len(e.args) == 0 {
-		return nil
+// defaultLocalizer gives writers without a Localizer their English
+// messages, built on first use.
+var defaultLocalizer = sync.OnceValue(func() *Localizer {
+	l, err := NewLocalizer(LocalizerOptions{Languages: []language.Tag{language.English}})
+	if err != nil {
+		panic(err) // the built-in catalog is covered by tests
 	}
-	return slices.Clone(e.args)
-}
+	return l
+})

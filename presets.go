@@ -1,11 +1,26 @@
 package envelope
 
-import "strings"
+// Presets for the wire shapes that published API error contracts use, each
+// named by its shape and written as the contract's own example with
+// placeholders (see [Format.Body]). Every function returns a fresh Format
+// that the caller may modify (add Codes entries for domain codes, change
+// the request ID header) before passing it to [NewWriter].
 
-// Presets for the wire shapes that published API error contracts use. Each
-// is named by its shape. Every function returns a fresh Format that the
-// caller may modify (add CodeNames for domain codes, change the request ID
-// header) before passing it to [NewErrorWriter].
+// FlatFormat returns the default format, a flat envelope:
+//
+//	{"code":"invalid_request","message":"email is required",
+//	 "fields":{"email":"must be a valid email address"},"requestId":"..."}
+//
+// Details and fields are left out when empty; several messages for one
+// field are joined with "; ". The request ID also goes in the X-Request-Id
+// header.
+func FlatFormat() Format {
+	return Format{
+		Name: "flat",
+		Body: `{"code": "{{code}}", "message": "{{message}}", "details": {{details}},
+			"fields": {"{{field}}": "{{field.message}}"}, "requestId": "{{requestId}}"}`,
+	}
+}
 
 // NullDetailsFormat returns a flat format whose details member is always
 // present, null when there is nothing to carry:
@@ -20,14 +35,11 @@ import "strings"
 func NullDetailsFormat() Format {
 	return Format{
 		Name: "null-details",
-		Members: []Member{
-			{Kind: MemberCode, Name: "code"},
-			{Kind: MemberMessage, Name: "message"},
-			{Kind: MemberDetails, Name: "details", CarriesFields: true, Fields: FieldsMessage, Empty: EmptyNull},
-		},
-		CodeNames: map[Code]string{
-			CodeInternal:   "internal_error",
-			CodeValidation: "validation_error",
+		Body: `{"code": "{{code}}", "message": "{{message}}",
+			"details": {"{{field}}": "{{field.message}}"} | {{details}} | null}`,
+		Codes: map[Code]FormatCode{
+			CodeInternal:   {Wire: "internal_error"},
+			CodeValidation: {Wire: "validation_error"},
 		},
 	}
 }
@@ -47,15 +59,12 @@ func NullDetailsFormat() Format {
 func PrefixedUpperFormat() Format {
 	return Format{
 		Name: "prefixed-upper",
-		Members: []Member{
-			{Kind: MemberCode, Name: "error", OmitWithFields: true},
-			{Kind: MemberMessage, Name: "message", OmitWithFields: true},
-			{Kind: MemberFields, Name: "errors", Fields: FieldsMessages},
+		Body: `{"errors": {"{{field}}": ["{{field.message}}"]}}
+			| {"error": "ERROR_CODE_{{code | upper}}", "message": "{{message}}"}`,
+		Codes: map[Code]FormatCode{
+			CodeInvalidRequest: {Wire: "INVALID_PARAM"},
+			CodeValidation:     {Status: 422},
 		},
-		CodeCase:         CodeUpper,
-		CodePrefix:       "ERROR_CODE_",
-		CodeNames:        map[Code]string{CodeInvalidRequest: "ERROR_CODE_INVALID_PARAM"},
-		ValidationStatus: 422,
 	}
 }
 
@@ -74,19 +83,14 @@ func PrefixedUpperFormat() Format {
 func NestedFormat() Format {
 	return Format{
 		Name: "nested",
-		Wrap: "error",
-		Members: []Member{
-			{Kind: MemberCode, Name: "code"},
-			{Kind: MemberMessage, Name: "message"},
-			{Kind: MemberDetails, Name: "details", CarriesFields: true, Fields: FieldsMessages, Empty: EmptyNull},
-			{Kind: MemberRequestID, Name: "request_id"},
+		Body: `{"error": {"code": "{{code}}", "message": "{{message}}",
+			"details": {"{{field}}": ["{{field.message}}"]} | {{details}} | null,
+			"request_id": "{{requestId}}"}}`,
+		Codes: map[Code]FormatCode{
+			CodeValidation:   {Wire: "validation_error", Status: 422},
+			CodeUnauthorized: {Wire: "authentication_failed"},
+			CodeForbidden:    {Wire: "permission_denied"},
 		},
-		CodeNames: map[Code]string{
-			CodeValidation:   "validation_error",
-			CodeUnauthorized: "authentication_failed",
-			CodeForbidden:    "permission_denied",
-		},
-		ValidationStatus: 422,
 	}
 }
 
@@ -103,15 +107,11 @@ func NestedFormat() Format {
 func MessageFirstFormat() Format {
 	return Format{
 		Name: "message-first",
-		Members: []Member{
-			{Kind: MemberMessage, Name: "error"},
-			{Kind: MemberCode, Name: "code"},
-			{Kind: MemberDetails, Name: "details", CarriesFields: true, Fields: FieldsMessage},
-		},
-		CodeCase: CodeUpper,
-		CodeNames: map[Code]string{
-			CodeValidation: "VALIDATION_ERROR",
-			CodeInternal:   "INTERNAL_ERROR",
+		Body: `{"error": "{{message}}", "code": "{{code | upper}}",
+			"details": {"{{field}}": "{{field.message}}"} | {{details}}}`,
+		Codes: map[Code]FormatCode{
+			CodeValidation: {Wire: "VALIDATION_ERROR"},
+			CodeInternal:   {Wire: "INTERNAL_ERROR"},
 		},
 	}
 }
@@ -127,14 +127,16 @@ const ProblemMediaType = "application/problem+json"
 //	 "detail":"Flag not found","instance":"/flags/x","code":"not_found",
 //	 "requestId":"..."}
 //
-// type is about:blank and title the status's reason phrase (RFC 9457
-// §4.2.1); set TypeBase to give each code its own type URI. status always
-// equals the response status (§3.1.2), detail is the public message
-// (§3.1.4) and instance the request path (§3.1.5). Two extension members
-// (§3.2) let clients branch and report: "code", the stable code, and
-// "requestId". Field errors go in "errors" as a list of objects with a
-// JSON Pointer in URI fragment form, the convention of RFC 9457 §3's
-// validation example:
+// type is the code's "type" attribute (set it per code with
+// [CodeInfo.Attrs] or [FormatCode.Attrs], spelled as its owner spells it:
+// "https://example.com/probs/out-of-credit"), else about:blank, and title
+// the code's "title" attribute, or else the status's reason phrase (RFC
+// 9457 §4.2.1). status always equals the response status (§3.1.2), detail
+// is the public message (§3.1.4) and instance the request path (§3.1.5).
+// Two extension members (§3.2) let clients branch and report: "code", the
+// stable code, and "requestId". Field errors go in "errors" as a list of
+// objects with a JSON Pointer in URI fragment form, the convention of RFC
+// 9457 §3's validation example:
 //
 //	"errors":[{"detail":"must be positive","pointer":"#/age"}]
 //
@@ -146,23 +148,16 @@ func ProblemFormat() Format {
 	return Format{
 		Name:      "problem",
 		MediaType: ProblemMediaType,
-		Members: []Member{
-			{Kind: MemberType, Name: "type"},
-			{Kind: MemberTitle, Name: "title"},
-			{Kind: MemberStatus, Name: "status"},
-			{Kind: MemberMessage, Name: "detail"},
-			{Kind: MemberInstance, Name: "instance"},
-			{Kind: MemberCode, Name: "code"},
-			{Kind: MemberFields, Name: "errors", Fields: FieldsPointers},
-			{Kind: MemberDetails, Name: "details"},
-			{Kind: MemberRequestID, Name: "requestId"},
-		},
+		Body: `{"type": "{{attr type}}" | "about:blank", "title": "{{title}}", "status": {{status}},
+			"detail": "{{message}}", "instance": "{{instance}}", "code": "{{code}}",
+			"errors": [{"detail": "{{field.message}}", "pointer": "#{{field.pointer}}", "code": "{{field.code}}"}],
+			"details": {{details}}, "requestId": "{{requestId}}"}`,
 	}
 }
 
 // Presets returns every built-in format, the default ([FlatFormat]) first.
-// Each call returns fresh Formats. Documents generated from the catalog
-// describe exactly these.
+// Each call returns fresh Formats. A [Parser] built without formats
+// recognizes exactly these.
 func Presets() []Format {
 	return []Format{
 		FlatFormat(),
@@ -172,18 +167,4 @@ func Presets() []Format {
 		MessageFirstFormat(),
 		ProblemFormat(),
 	}
-}
-
-// WireCode returns how f spells code on the wire: its CodeNames entry, or
-// the code cased by CodeCase behind CodePrefix. It is what error bodies in
-// f carry and what the generated documents list.
-func (f *Format) WireCode(code Code) string {
-	if name, ok := f.CodeNames[code]; ok {
-		return name
-	}
-	s := string(code)
-	if f.CodeCase == CodeUpper {
-		s = strings.ToUpper(s)
-	}
-	return f.CodePrefix + s
 }

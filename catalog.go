@@ -6,8 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"io/fs"
-	"slices"
+		"slices"
 	"strconv"
 	"strings"
 
@@ -44,10 +43,10 @@ type Message struct {
 	Plural map[string]string
 }
 
-// UnmarshalJSON implements [json.Unmarshaler]: it accepts a string or an
-// object of plural forms, as described on [Message]. Forms are checked by
-// [Catalog.Validate], not here, so that errors can name their location.
-func (m *Message) UnmarshalJSON(b []byte) error {
+// unmarshal reads a message: a string or an object of plural forms, as
+// described on [Message]. Forms are checked by check, not here, so that
+// errors can name their location.
+func (m *Message) unmarshal(b []byte) error {
 	b = bytes.TrimSpace(b)
 	if len(b) > 0 && b[0] == '"' {
 		*m = Message{}
@@ -75,23 +74,10 @@ func (m *Message) UnmarshalJSON(b []byte) error {
 	return nil
 }
 
-// MarshalJSON implements [json.Marshaler], producing the form that
-// [Message.UnmarshalJSON] reads.
-func (m Message) MarshalJSON() ([]byte, error) {
-	if len(m.Plural) == 0 {
-		return json.Marshal(m.Text)
-	}
-	obj := make(map[string]any, len(m.Plural)+1)
-	for k, v := range m.Plural {
-		obj[k] = v
-	}
-	obj["count"] = m.Count
-	return json.Marshal(obj)
-}
-
-// Messages holds the messages of one language: one per error [Code], and one
-// per field-error key (the [FieldError.Code], such as "required"). The zero
-// value holds none.
+// Messages holds the messages of one language: one per error [Code], one per
+// field-error key (the [FieldError.Code], such as "required"), and the
+// library's own messages by key (such as "body_limit"; docs/localization.md
+// lists them). The zero value holds none.
 type Messages struct {
 	// Codes holds error messages by code. Their arguments are those given
 	// with [APIError.WithArgs].
@@ -99,6 +85,12 @@ type Messages struct {
 	// Fields holds field-error messages by key. Their arguments are
 	// [FieldError.Args].
 	Fields map[string]Message `json:"fields,omitempty"`
+	// Library holds the messages of the errors the library makes itself
+	// (a request body over the limit, a malformed JSON body, ...), by key.
+	// An application's catalog that sets a library message's code, and
+	// not the message itself, replaces it too: "payload_too_large" in
+	// Codes replaces "body_limit".
+	Library map[string]Message `json:"library,omitempty"`
 }
 
 // Catalog holds localized messages by BCP 47 language tag, such as "de" or
@@ -109,14 +101,13 @@ type Messages struct {
 // form is documented in docs/localization.md:
 //
 //	{"de": {"codes": {"in_use": "Dieser Name ist bereits vergeben."},
-//	        "fields": {"required": "ist erforderlich"}}}
+//	        "fields": {"required": "ist erforderlich"},
+//	        "library": {"body_limit": "Der Inhalt ist zu groß."}}}
 type Catalog map[string]Messages
 
-// ErrInvalidCatalog is returned (wrapped) by [LoadCatalog],
-// [Catalog.Validate] and [NewLocalizer] for a catalog that cannot be used.
-// The error text names the first problem and its location, such as
-// `de.fields.min_length.one`.
-var ErrInvalidCatalog = errors.New("envelope: invalid catalog")
+// errInvalidCatalog prefixes every error about a catalog; the text names
+// the first problem and its location, such as `de.fields.min_length.one`.
+var errInvalidCatalog = errors.New("envelope: invalid catalog")
 
 // maxCatalogBytes caps what [LoadCatalog] reads.
 const maxCatalogBytes = 8 << 20
@@ -124,34 +115,35 @@ const maxCatalogBytes = 8 << 20
 // maxArgs caps the argument positions a template may name.
 const maxArgs = 32
 
-// LoadCatalog reads a JSON catalog (see [Catalog]) from r and validates it.
-// It fails, with an error wrapping [ErrInvalidCatalog] that names the
+// LoadCatalog reads a JSON catalog (see [Catalog]) from r, such as a file of
+// an [embed.FS], and validates it. It fails, with an error that names the
 // location, on malformed JSON, unknown members, input over 8 MiB, and
-// everything [Catalog.Validate] rejects.
+// everything [NewLocalizer] rejects in a catalog.
 func LoadCatalog(r io.Reader) (Catalog, error) {
 	data, err := io.ReadAll(io.LimitReader(r, maxCatalogBytes+1))
 	if err != nil {
-		return nil, fmt.Errorf("%w: read: %w", ErrInvalidCatalog, err)
+		return nil, fmt.Errorf("%w: read: %w", errInvalidCatalog, err)
 	}
 	if len(data) > maxCatalogBytes {
-		return nil, fmt.Errorf("%w: larger than %d bytes", ErrInvalidCatalog, maxCatalogBytes)
+		return nil, fmt.Errorf("%w: larger than %d bytes", errInvalidCatalog, maxCatalogBytes)
 	}
 	// Decode in two steps so that an error in a message names its place.
 	type rawMessages struct {
-		Codes  map[Code]json.RawMessage   `json:"codes"`
-		Fields map[string]json.RawMessage `json:"fields"`
+		Codes   map[Code]json.RawMessage   `json:"codes"`
+		Fields  map[string]json.RawMessage `json:"fields"`
+		Library map[string]json.RawMessage `json:"library"`
 	}
 	dec := json.NewDecoder(bytes.NewReader(data))
 	dec.DisallowUnknownFields()
 	var raw map[string]json.RawMessage
 	if err := dec.Decode(&raw); err != nil {
-		return nil, fmt.Errorf("%w: %s", ErrInvalidCatalog, describeJSONError(data, err))
+		return nil, fmt.Errorf("%w: %s", errInvalidCatalog, describeJSONError(data, err))
 	}
 	if dec.More() {
-		return nil, fmt.Errorf("%w: data after the catalog object", ErrInvalidCatalog)
+		return nil, fmt.Errorf("%w: data after the catalog object", errInvalidCatalog)
 	}
 	if raw == nil {
-		return nil, fmt.Errorf("%w: the catalog must be a JSON object", ErrInvalidCatalog)
+		return nil, fmt.Errorf("%w: the catalog must be a JSON object", errInvalidCatalog)
 	}
 	c := make(Catalog, len(raw))
 	for _, lang := range sortedKeys(raw) {
@@ -159,7 +151,7 @@ func LoadCatalog(r io.Reader) (Catalog, error) {
 		d := json.NewDecoder(bytes.NewReader(raw[lang]))
 		d.DisallowUnknownFields()
 		if err := d.Decode(&rm); err != nil {
-			return nil, fmt.Errorf("%w: %s: %w", ErrInvalidCatalog, lang, err)
+			return nil, fmt.Errorf("%w: %s: %w", errInvalidCatalog, lang, err)
 		}
 		ms := Messages{}
 		if rm.Codes != nil {
@@ -168,39 +160,34 @@ func LoadCatalog(r io.Reader) (Catalog, error) {
 		if rm.Fields != nil {
 			ms.Fields = make(map[string]Message, len(rm.Fields))
 		}
+		if rm.Library != nil {
+			ms.Library = make(map[string]Message, len(rm.Library))
+		}
 		for _, k := range sortedKeys(rm.Codes) {
 			var m Message
-			if err := m.UnmarshalJSON(rm.Codes[k]); err != nil {
-				return nil, fmt.Errorf("%w: %s.codes.%s: %w", ErrInvalidCatalog, lang, k, err)
+			if err := m.unmarshal(rm.Codes[k]); err != nil {
+				return nil, fmt.Errorf("%w: %s.codes.%s: %w", errInvalidCatalog, lang, k, err)
 			}
 			ms.Codes[k] = m
 		}
 		for _, k := range sortedKeys(rm.Fields) {
 			var m Message
-			if err := m.UnmarshalJSON(rm.Fields[k]); err != nil {
-				return nil, fmt.Errorf("%w: %s.fields.%s: %w", ErrInvalidCatalog, lang, k, err)
+			if err := m.unmarshal(rm.Fields[k]); err != nil {
+				return nil, fmt.Errorf("%w: %s.fields.%s: %w", errInvalidCatalog, lang, k, err)
 			}
 			ms.Fields[k] = m
 		}
+		for _, k := range sortedKeys(rm.Library) {
+			var m Message
+			if err := m.unmarshal(rm.Library[k]); err != nil {
+				return nil, fmt.Errorf("%w: %s.library.%s: %w", errInvalidCatalog, lang, k, err)
+			}
+			ms.Library[k] = m
+		}
 		c[lang] = ms
 	}
-	if err := c.Validate(); err != nil {
+	if _, err := c.normalize(); err != nil {
 		return nil, err
-	}
-	return c, nil
-}
-
-// LoadCatalogFS is like [LoadCatalog], reading the named file of fsys (an
-// [embed.FS], [os.DirFS], ...). Errors name the file.
-func LoadCatalogFS(fsys fs.FS, name string) (Catalog, error) {
-	f, err := fsys.Open(name)
-	if err != nil {
-		return nil, fmt.Errorf("%w: %w", ErrInvalidCatalog, err)
-	}
-	defer f.Close()
-	c, err := LoadCatalog(f)
-	if err != nil {
-		return nil, fmt.Errorf("%s: %w", name, err)
 	}
 	return c, nil
 }
@@ -231,21 +218,15 @@ func lineOf(data []byte, off int64) int {
 	return bytes.Count(data[:off], []byte{'\n'}) + 1
 }
 
-// Validate reports the first problem of c, in a stable order, as an error
-// wrapping [ErrInvalidCatalog] that names its location: a language key that
-// is not a well-formed, known BCP 47 tag or that duplicates another once
-// canonicalized ("pt-br" and "pt-BR"); a code that is not lowercase
-// snake_case of at most 64 bytes; a field key that is empty, longer than
-// 64 bytes or holds other than ASCII letters, digits, '_', '-' and '.'; an
-// empty message; a malformed placeholder or one beyond {31}; plural forms
-// with an unknown category, without "other", or together with Text; a
-// negative or too large Count.
-func (c Catalog) Validate() error {
-	_, err := c.normalize()
-	return err
-}
-
-// normalize validates c and returns it keyed by canonical tag.
+// normalize validates c and returns it keyed by canonical tag. It reports
+// the first problem, in a stable order, naming its location: a language key
+// that is not a well-formed, known BCP 47 tag or that duplicates another
+// once canonicalized ("pt-br" and "pt-BR"); a code that is not lowercase
+// snake_case of at most 64 bytes; a field or library key that is empty,
+// longer than 64 bytes or holds other than ASCII letters, digits, '_', '-'
+// and '.'; an empty message; a malformed placeholder or one beyond {31};
+// plural forms with an unknown category, without "other", or together with
+// Text; a negative or too large Count.
 func (c Catalog) normalize() (map[language.Tag]Messages, error) {
 	keys := make([]string, 0, len(c))
 	for k := range c {
@@ -257,27 +238,35 @@ func (c Catalog) normalize() (map[language.Tag]Messages, error) {
 	for _, k := range keys {
 		tag, err := language.Parse(k)
 		if err != nil || k == "" || tag == language.Und {
-			return nil, fmt.Errorf("%w: %q is not a known BCP 47 language tag", ErrInvalidCatalog, k)
+			return nil, fmt.Errorf("%w: %q is not a known BCP 47 language tag", errInvalidCatalog, k)
 		}
 		if prev, ok := seen[tag]; ok {
-			return nil, fmt.Errorf("%w: %q and %q name the same language", ErrInvalidCatalog, prev, k)
+			return nil, fmt.Errorf("%w: %q and %q name the same language", errInvalidCatalog, prev, k)
 		}
 		seen[tag] = k
 		ms := c[k]
 		for _, code := range sortedKeys(ms.Codes) {
 			if !validCodeName(string(code)) {
-				return nil, fmt.Errorf("%w: %s.codes: %q is not lowercase snake_case of at most 64 bytes", ErrInvalidCatalog, k, code)
+				return nil, fmt.Errorf("%w: %s.codes: %q is not lowercase snake_case of at most 64 bytes", errInvalidCatalog, k, code)
 			}
 			if err := ms.Codes[code].check(); err != nil {
-				return nil, fmt.Errorf("%w: %s.codes.%s%s", ErrInvalidCatalog, k, code, err)
+				return nil, fmt.Errorf("%w: %s.codes.%s%s", errInvalidCatalog, k, code, err)
 			}
 		}
 		for _, key := range sortedKeys(ms.Fields) {
-			if !validFieldKey(key) {
-				return nil, fmt.Errorf("%w: %s.fields: %q is not a field key (1 to 64 ASCII letters, digits, '_', '-' or '.')", ErrInvalidCatalog, k, key)
+			if !validAttrName(key) {
+				return nil, fmt.Errorf("%w: %s.fields: %q is not a field key (1 to 64 ASCII letters, digits, '_', '-' or '.')", errInvalidCatalog, k, key)
 			}
 			if err := ms.Fields[key].check(); err != nil {
-				return nil, fmt.Errorf("%w: %s.fields.%s%s", ErrInvalidCatalog, k, key, err)
+				return nil, fmt.Errorf("%w: %s.fields.%s%s", errInvalidCatalog, k, key, err)
+			}
+		}
+		for _, key := range sortedKeys(ms.Library) {
+			if _, ok := libraryCodes[key]; !ok {
+				return nil, fmt.Errorf("%w: %s.library: %q is not a library message key", errInvalidCatalog, k, key)
+			}
+			if err := ms.Library[key].check(); err != nil {
+				return nil, fmt.Errorf("%w: %s.library.%s%s", errInvalidCatalog, k, key, err)
 			}
 		}
 		out[tag] = ms
@@ -292,19 +281,6 @@ func sortedKeys[K ~string, V any](m map[K]V) []K {
 	}
 	slices.Sort(ks)
 	return ks
-}
-
-func validFieldKey(s string) bool {
-	if s == "" || len(s) > 64 {
-		return false
-	}
-	for i := 0; i < len(s); i++ {
-		c := s[i]
-		if !(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '_' || c == '-' || c == '.') {
-			return false
-		}
-	}
-	return true
 }
 
 // pluralCategories are the CLDR plural categories.

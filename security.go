@@ -8,10 +8,14 @@ import (
 	"strings"
 )
 
-// SecurityHeadersOptions configures the security headers middleware
-// ([SecurityHeaders], and the second step of [Middleware]). The zero value
-// sends the defaults suited to a JSON API (OWASP REST Security Cheat
-// Sheet):
+// SecurityOptions configures the security headers step of [Middleware]. The
+// headers are set on every response before the next handler runs, so a
+// handler's own value wins: the handler knows its body, and a response that
+// is not a JSON body (a documentation page with scripts, an image served
+// cross-origin) may need a looser policy than the API default. The 500 of a
+// recovered panic carries the configured values again, and every error
+// response X-Content-Type-Options: nosniff. The zero value sends the
+// defaults suited to a JSON API (OWASP REST Security Cheat Sheet):
 //
 //	X-Content-Type-Options: nosniff
 //	X-Frame-Options: DENY
@@ -21,7 +25,7 @@ import (
 //	Strict-Transport-Security: max-age=31536000; includeSubDomains (over HTTPS only)
 //
 // An empty field means its default; list a header in Omit to not send it.
-type SecurityHeadersOptions struct {
+type SecurityOptions struct {
 	// ContentSecurityPolicy is the Content-Security-Policy value. A JSON
 	// body needs no resources, so the default forbids all of them and any
 	// framing.
@@ -58,7 +62,7 @@ type SecurityHeadersOptions struct {
 	Omit []string
 }
 
-// securityHeaders is SecurityHeadersOptions validated and precomputed.
+// securityHeaders is SecurityOptions validated and precomputed.
 type securityHeaders struct {
 	fields  []securityField
 	hsts    string // "" when omitted
@@ -83,10 +87,10 @@ const (
 	hdrHSTS    = "Strict-Transport-Security"
 )
 
-func newSecurityHeaders(opts SecurityHeadersOptions) (*securityHeaders, error) {
+func newSecurityHeaders(opts SecurityOptions) (*securityHeaders, error) {
 	omit := make(map[string]bool, len(opts.Omit))
 	for _, k := range opts.Omit {
-		ck := canonicalKey(k)
+		ck := http.CanonicalHeaderKey(k)
 		switch ck {
 		case hdrNosniff, hdrFrame, hdrCSP, hdrRef, hdrCORP, hdrHSTS:
 			omit[ck] = true
@@ -204,39 +208,6 @@ func parseProxy(p string) (netip.Prefix, error) {
 	}
 	a = a.Unmap()
 	return netip.PrefixFrom(a, a.BitLen()), nil
-}
-
-// SecurityHeaders returns middleware that sets the security headers of
-// opts (see [SecurityHeadersOptions] for the defaults) on every response.
-//
-// The headers are set before the next handler runs, so a handler's own
-// value wins: the handler knows its body, and a response that is not a
-// JSON body (a documentation page with scripts, an image served
-// cross-origin) may need a looser policy than the API default. The
-// exception is the error responses the middleware itself renders: the 500
-// of [Middleware]'s panic recovery carries the configured values again,
-// and [Write] always re-sets X-Content-Type-Options: nosniff.
-//
-// Strict-Transport-Security is sent only when the request came over TLS
-// (r.TLS is set), or from a trusted proxy saying "https", or always when
-// HSTSAlways is set (RFC 6797 §7.2). The middleware never modifies the
-// request and is safe for concurrent use. It returns an error when a value
-// is malformed (control characters, an unknown X-Frame-Options,
-// Referrer-Policy or Cross-Origin-Resource-Policy token, an HSTS value
-// without max-age), a trusted proxy does not parse, or Omit names a
-// header it does not send; it does not panic.
-func SecurityHeaders(opts SecurityHeadersOptions) (func(http.Handler) http.Handler, error) {
-	s, err := newSecurityHeaders(opts)
-	if err != nil {
-		return nil, err
-	}
-	return func(next http.Handler) http.Handler {
-		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-			var vals securityValues
-			s.apply(w.Header(), r, &vals)
-			next.ServeHTTP(w, r)
-		})
-	}, nil
 }
 
 // apply sets the headers on h. Each value is copied into vals, storage

@@ -108,9 +108,19 @@ func withCapabilities[T capableWriter](b T, inner http.ResponseWriter) http.Resp
 // maxUnwrap bounds the walk down a chain of wrappers.
 const maxUnwrap = 32
 
+// ownWrapper is what this package's own wrappers have: they claim a
+// capability only through the writer they wrap, so the walks below look
+// through them.
+type ownWrapper interface {
+	envelopeStarted() bool
+	Unwrap() http.ResponseWriter
+}
+
 func canFlush(w http.ResponseWriter) bool {
 	for range maxUnwrap {
 		switch x := w.(type) {
+		case ownWrapper:
+			w = x.Unwrap()
 		case http.Flusher, interface{ FlushError() error }:
 			return true
 		case interface{ Unwrap() http.ResponseWriter }:
@@ -125,6 +135,8 @@ func canFlush(w http.ResponseWriter) bool {
 func canHijack(w http.ResponseWriter) bool {
 	for range maxUnwrap {
 		switch x := w.(type) {
+		case ownWrapper:
+			w = x.Unwrap()
 		case http.Hijacker:
 			return true
 		case interface{ Unwrap() http.ResponseWriter }:
@@ -188,4 +200,20 @@ func chainWriter(w http.ResponseWriter) *responseWriter {
 		return rw
 	}
 	return nil
+}
+
+// responseStarted reports whether w, or a writer it wraps, is known to have
+// sent its header already.
+func responseStarted(w http.ResponseWriter) bool {
+	for i := 0; i < maxUnwrap && w != nil; i++ {
+		if s, ok := w.(interface{ envelopeStarted() bool }); ok {
+			return s.envelopeStarted()
+		}
+		u, ok := w.(interface{ Unwrap() http.ResponseWriter })
+		if !ok {
+			return false
+		}
+		w = u.Unwrap()
+	}
+	return false
 }

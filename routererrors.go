@@ -7,9 +7,12 @@ import (
 	"strings"
 )
 
-// RouterErrors wraps a router so that its plain-text 404 and 405 pages
+// This file is the router step of the chain: a router's plain-text 404 and
+// 405 pages become error envelopes (see [MiddlewareOptions.PlainRouterPages]).
+
+// routerErrors wraps a router so that its plain-text 404 and 405 pages
 // become error envelopes: not_found (404) and method_not_allowed (405),
-// rendered by [Write] with the ErrorWriter in the request context. The 405
+// rendered by [Write] with the Writer in the request context. The 405
 // keeps the Allow header the router set (RFC 9110 §15.5.6).
 //
 // It recognizes such a page by its status, 404 or 405, and either a
@@ -19,14 +22,7 @@ import (
 // response passes through unbuffered and unchanged, including a 404 the
 // handler wrote as JSON itself: a bare 404 or 405 is held back only until
 // the handler writes its first body byte or flushes.
-//
-// Place it inside [Middleware] (mw(envelope.RouterErrors(mux))) so the
-// envelopes carry the request ID. The wrapper it puts around the
-// ResponseWriter implements Unwrap for [http.ResponseController] and
-// claims [http.Flusher] and [http.Hijacker] only when the underlying
-// writer has them. It never modifies the request and is safe for
-// concurrent use.
-func RouterErrors(next http.Handler) http.Handler {
+func routerErrors(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		rw := &routerErrorWriter{w: w}
 		next.ServeHTTP(withCapabilities[*routerErrorWriter](rw, w), r)

@@ -1,32 +1,127 @@
 package envelope
 
+import (
+	"fmt"
+	"strconv"
+	"strings"
+)
+
 // This file holds the messages that ship with the package: every built-in
-// code and the common field keys, in English, German, French, Spanish,
-// Japanese and Brazilian Portuguese. English code messages are the
-// built-in defaults of codes.go, so that the two cannot drift apart.
+// code, the common field keys and the library's own messages, in English,
+// German, French, Spanish, Japanese and Brazilian Portuguese. English code
+// messages are the defaults of the code table (codes.go), so that the two
+// cannot drift apart.
+
+// The keys of the library's own messages, each with the code of the error
+// that carries it (libraryCodes).
+const (
+	keyBodyLimit        = "body_limit"
+	keyJSONMediaType    = "json_media_type"
+	keyJSONEmpty        = "json_empty"
+	keyJSONSyntax       = "json_syntax"
+	keyJSONBodyObject   = "json_body_object"
+	keyJSONBodyArray    = "json_body_array"
+	keyJSONBodyValue    = "json_body_value"
+	keyJSONFieldType    = "json_field_type"
+	keyJSONTruncated    = "json_truncated"
+	keyJSONUnknownField = "json_unknown_field"
+	keyJSONTrailing     = "json_trailing"
+	keyJSONInvalid      = "json_invalid"
+)
+
+// libraryCodes maps each library message key to the code of its errors.
+var libraryCodes = map[string]Code{
+	keyBodyLimit:        CodePayloadTooLarge,
+	keyJSONMediaType:    CodeUnsupportedMediaType,
+	keyJSONEmpty:        CodeInvalidRequest,
+	keyJSONSyntax:       CodeInvalidRequest,
+	keyJSONBodyObject:   CodeInvalidRequest,
+	keyJSONBodyArray:    CodeInvalidRequest,
+	keyJSONBodyValue:    CodeInvalidRequest,
+	keyJSONFieldType:    CodeInvalidRequest,
+	keyJSONTruncated:    CodeInvalidRequest,
+	keyJSONUnknownField: CodeInvalidRequest,
+	keyJSONTrailing:     CodeInvalidRequest,
+	keyJSONInvalid:      CodeInvalidRequest,
+}
+
+// libraryEN holds the English library messages.
+var libraryEN = map[string]string{
+	keyBodyLimit:        "The request body must not exceed {0} bytes.",
+	keyJSONMediaType:    "The request body must be JSON (Content-Type: application/json).",
+	keyJSONEmpty:        "The request body is empty.",
+	keyJSONSyntax:       "The request body is not valid JSON (syntax error at byte {0}).",
+	keyJSONBodyObject:   "The request body must be a JSON object.",
+	keyJSONBodyArray:    "The request body must be a JSON array.",
+	keyJSONBodyValue:    "The request body does not have the expected JSON type.",
+	keyJSONFieldType:    "A field of the request body has the wrong type.",
+	keyJSONTruncated:    "The request body is truncated.",
+	keyJSONUnknownField: "The request body has an unknown field.",
+	keyJSONTrailing:     "The request body must hold a single JSON value.",
+	keyJSONInvalid:      "The request body could not be decoded.",
+}
+
+// englishMessage returns the English library message key with args
+// substituted plainly (no locale formatting), for [APIError.Message]; a
+// writer renders it through its [Localizer].
+func englishMessage(key string, args []any) (string, bool) {
+	t, ok := libraryEN[key]
+	if !ok {
+		return "", false
+	}
+	var b strings.Builder
+	for i := 0; i < len(t); i++ {
+		c := t[i]
+		if c == '{' && i+1 < len(t) && t[i+1] == '{' {
+			b.WriteByte('{')
+			i++
+			continue
+		}
+		if c == '{' {
+			end := strings.IndexByte(t[i:], '}')
+			if n, err := strconv.Atoi(t[i+1 : i+end]); err == nil && n < len(args) {
+				fmt.Fprint(&b, args[n])
+				i += end
+				continue
+			}
+		}
+		b.WriteByte(c)
+	}
+	return b.String(), true
+}
 
 // builtinCatalog returns a fresh copy of the shipped messages.
 func builtinCatalog() Catalog {
-	en := Messages{Codes: make(map[Code]Message, len(builtinCodes)), Fields: builtinFieldsEN()}
-	for _, c := range builtinCodes {
-		en.Codes[c] = Message{Text: builtinMessage(c)}
+	en := Messages{Codes: make(map[Code]Message, len(builtins)), Fields: builtinFieldsEN(), Library: texts(libraryEN)}
+	for _, info := range builtins {
+		en.Codes[info.Code] = Message{Text: info.Message}
 	}
 	return Catalog{
 		"en":    en,
-		"de":    {Codes: texts(builtinCodesDE()), Fields: builtinFieldsDE()},
-		"fr":    {Codes: texts(builtinCodesFR()), Fields: builtinFieldsFR()},
-		"es":    {Codes: texts(builtinCodesES()), Fields: builtinFieldsES()},
-		"ja":    {Codes: texts(builtinCodesJA()), Fields: builtinFieldsJA()},
-		"pt-BR": {Codes: texts(builtinCodesPT()), Fields: builtinFieldsPT()},
+		"de":    {Codes: texts(builtinCodesDE()), Fields: builtinFieldsDE(), Library: texts(libraryDE())},
+		"fr":    {Codes: texts(builtinCodesFR()), Fields: builtinFieldsFR(), Library: texts(libraryFR())},
+		"es":    {Codes: texts(builtinCodesES()), Fields: builtinFieldsES(), Library: texts(libraryES())},
+		"ja":    {Codes: texts(builtinCodesJA()), Fields: builtinFieldsJA(), Library: texts(libraryJA())},
+		"pt-BR": {Codes: texts(builtinCodesPT()), Fields: builtinFieldsPT(), Library: texts(libraryPT())},
 	}
 }
 
-func texts(m map[Code]string) map[Code]Message {
-	out := make(map[Code]Message, len(m))
+func texts[K ~string](m map[K]string) map[K]Message {
+	out := make(map[K]Message, len(m))
 	for k, v := range m {
 		out[k] = Message{Text: v}
 	}
 	return out
+}
+
+// typeFields returns the messages of the field keys type_<kind> that
+// request decoding uses for a value of the wrong JSON type, in the order
+// string, boolean, integer, unsigned, number, array, object, value.
+func typeFields(m map[string]Message, texts ...string) map[string]Message {
+	for i, kind := range [...]string{"string", "boolean", "integer", "unsigned", "number", "array", "object", "value"} {
+		m["type_"+kind] = Message{Text: texts[i]}
+	}
+	return m
 }
 
 // countForms is a plural message on argument 0 with "one" and "other".
@@ -35,7 +130,7 @@ func countForms(one, other string) Message {
 }
 
 func builtinFieldsEN() map[string]Message {
-	return map[string]Message{
+	return typeFields(map[string]Message{
 		"required":   {Text: "is required"},
 		"invalid":    {Text: "is invalid"},
 		"unknown":    {Text: "is not a known field"},
@@ -52,7 +147,7 @@ func builtinFieldsEN() map[string]Message {
 		"len":        countForms("must be exactly {0} character long", "must be exactly {0} characters long"),
 		"min_items":  countForms("must contain at least {0} item", "must contain at least {0} items"),
 		"max_items":  countForms("must contain at most {0} item", "must contain at most {0} items"),
-	}
+	}, "must be a string", "must be a boolean", "must be an integer", "must be a non-negative integer", "must be a number", "must be an array", "must be an object", "has the wrong type")
 }
 
 func builtinCodesDE() map[Code]string {
@@ -82,7 +177,7 @@ func builtinCodesDE() map[Code]string {
 }
 
 func builtinFieldsDE() map[string]Message {
-	return map[string]Message{
+	return typeFields(map[string]Message{
 		"required":   {Text: "ist erforderlich"},
 		"invalid":    {Text: "ist ungültig"},
 		"unknown":    {Text: "ist kein bekanntes Feld"},
@@ -99,7 +194,7 @@ func builtinFieldsDE() map[string]Message {
 		"len":        countForms("muss genau ein Zeichen lang sein", "muss genau {0} Zeichen lang sein"),
 		"min_items":  countForms("muss mindestens einen Eintrag enthalten", "muss mindestens {0} Einträge enthalten"),
 		"max_items":  countForms("darf höchstens einen Eintrag enthalten", "darf höchstens {0} Einträge enthalten"),
-	}
+	}, "muss eine Zeichenkette sein", "muss ein Wahrheitswert sein", "muss eine ganze Zahl sein", "muss eine nicht negative ganze Zahl sein", "muss eine Zahl sein", "muss ein Array sein", "muss ein Objekt sein", "hat den falschen Typ")
 }
 
 func builtinCodesFR() map[Code]string {
@@ -129,7 +224,7 @@ func builtinCodesFR() map[Code]string {
 }
 
 func builtinFieldsFR() map[string]Message {
-	return map[string]Message{
+	return typeFields(map[string]Message{
 		"required":   {Text: "est obligatoire"},
 		"invalid":    {Text: "n’est pas valide"},
 		"unknown":    {Text: "n’est pas un champ reconnu"},
@@ -146,7 +241,7 @@ func builtinFieldsFR() map[string]Message {
 		"len":        countForms("doit contenir exactement {0} caractère", "doit contenir exactement {0} caractères"),
 		"min_items":  countForms("doit contenir au moins {0} élément", "doit contenir au moins {0} éléments"),
 		"max_items":  countForms("doit contenir au plus {0} élément", "doit contenir au plus {0} éléments"),
-	}
+	}, "doit être une chaîne de caractères", "doit être un booléen", "doit être un entier", "doit être un entier positif ou nul", "doit être un nombre", "doit être un tableau", "doit être un objet", "a un type incorrect")
 }
 
 func builtinCodesES() map[Code]string {
@@ -176,7 +271,7 @@ func builtinCodesES() map[Code]string {
 }
 
 func builtinFieldsES() map[string]Message {
-	return map[string]Message{
+	return typeFields(map[string]Message{
 		"required":   {Text: "es obligatorio"},
 		"invalid":    {Text: "no es válido"},
 		"unknown":    {Text: "no es un campo reconocido"},
@@ -193,7 +288,7 @@ func builtinFieldsES() map[string]Message {
 		"len":        countForms("debe tener exactamente {0} carácter", "debe tener exactamente {0} caracteres"),
 		"min_items":  countForms("debe contener al menos {0} elemento", "debe contener al menos {0} elementos"),
 		"max_items":  countForms("debe contener como máximo {0} elemento", "debe contener como máximo {0} elementos"),
-	}
+	}, "debe ser una cadena", "debe ser un booleano", "debe ser un número entero", "debe ser un número entero no negativo", "debe ser un número", "debe ser un arreglo", "debe ser un objeto", "tiene un tipo incorrecto")
 }
 
 func builtinCodesJA() map[Code]string {
@@ -225,7 +320,7 @@ func builtinCodesJA() map[Code]string {
 // Japanese has a single plural form, so its count messages are plain
 // templates.
 func builtinFieldsJA() map[string]Message {
-	return map[string]Message{
+	return typeFields(map[string]Message{
 		"required":   {Text: "必須です"},
 		"invalid":    {Text: "値が正しくありません"},
 		"unknown":    {Text: "不明な項目です"},
@@ -242,7 +337,7 @@ func builtinFieldsJA() map[string]Message {
 		"len":        {Text: "{0}文字で入力してください"},
 		"min_items":  {Text: "{0}件以上の要素が必要です"},
 		"max_items":  {Text: "要素は{0}件以下にしてください"},
-	}
+	}, "文字列である必要があります", "真偽値である必要があります", "整数である必要があります", "0以上の整数である必要があります", "数値である必要があります", "配列である必要があります", "オブジェクトである必要があります", "型が正しくありません")
 }
 
 func builtinCodesPT() map[Code]string {
@@ -272,7 +367,7 @@ func builtinCodesPT() map[Code]string {
 }
 
 func builtinFieldsPT() map[string]Message {
-	return map[string]Message{
+	return typeFields(map[string]Message{
 		"required":   {Text: "é obrigatório"},
 		"invalid":    {Text: "é inválido"},
 		"unknown":    {Text: "não é um campo reconhecido"},
@@ -289,5 +384,90 @@ func builtinFieldsPT() map[string]Message {
 		"len":        countForms("deve ter exatamente {0} caractere", "deve ter exatamente {0} caracteres"),
 		"min_items":  countForms("deve conter pelo menos {0} item", "deve conter pelo menos {0} itens"),
 		"max_items":  countForms("deve conter no máximo {0} item", "deve conter no máximo {0} itens"),
+	}, "deve ser uma string", "deve ser um booleano", "deve ser um número inteiro", "deve ser um número inteiro não negativo", "deve ser um número", "deve ser um array", "deve ser um objeto", "tem o tipo incorreto")
+}
+
+func libraryDE() map[string]string {
+	return map[string]string{
+		keyBodyLimit:        "Der Inhalt der Anfrage darf höchstens {0} Bytes groß sein.",
+		keyJSONMediaType:    "Der Inhalt der Anfrage muss JSON sein (Content-Type: application/json).",
+		keyJSONEmpty:        "Der Inhalt der Anfrage ist leer.",
+		keyJSONSyntax:       "Der Inhalt der Anfrage ist kein gültiges JSON (Syntaxfehler bei Byte {0}).",
+		keyJSONBodyObject:   "Der Inhalt der Anfrage muss ein JSON-Objekt sein.",
+		keyJSONBodyArray:    "Der Inhalt der Anfrage muss ein JSON-Array sein.",
+		keyJSONBodyValue:    "Der Inhalt der Anfrage hat nicht den erwarteten JSON-Typ.",
+		keyJSONFieldType:    "Ein Feld der Anfrage hat den falschen Typ.",
+		keyJSONTruncated:    "Der Inhalt der Anfrage ist unvollständig.",
+		keyJSONUnknownField: "Die Anfrage enthält ein unbekanntes Feld.",
+		keyJSONTrailing:     "Der Inhalt der Anfrage darf nur einen JSON-Wert enthalten.",
+		keyJSONInvalid:      "Der Inhalt der Anfrage konnte nicht gelesen werden.",
+	}
+}
+
+func libraryFR() map[string]string {
+	return map[string]string{
+		keyBodyLimit:        "Le corps de la requête ne doit pas dépasser {0} octets.",
+		keyJSONMediaType:    "Le corps de la requête doit être du JSON (Content-Type: application/json).",
+		keyJSONEmpty:        "Le corps de la requête est vide.",
+		keyJSONSyntax:       "Le corps de la requête n’est pas du JSON valide (erreur de syntaxe à l’octet {0}).",
+		keyJSONBodyObject:   "Le corps de la requête doit être un objet JSON.",
+		keyJSONBodyArray:    "Le corps de la requête doit être un tableau JSON.",
+		keyJSONBodyValue:    "Le corps de la requête n’a pas le type JSON attendu.",
+		keyJSONFieldType:    "Un champ du corps de la requête a un type incorrect.",
+		keyJSONTruncated:    "Le corps de la requête est tronqué.",
+		keyJSONUnknownField: "Le corps de la requête contient un champ inconnu.",
+		keyJSONTrailing:     "Le corps de la requête doit contenir une seule valeur JSON.",
+		keyJSONInvalid:      "Le corps de la requête n’a pas pu être lu.",
+	}
+}
+
+func libraryES() map[string]string {
+	return map[string]string{
+		keyBodyLimit:        "El cuerpo de la solicitud no debe superar los {0} bytes.",
+		keyJSONMediaType:    "El cuerpo de la solicitud debe ser JSON (Content-Type: application/json).",
+		keyJSONEmpty:        "El cuerpo de la solicitud está vacío.",
+		keyJSONSyntax:       "El cuerpo de la solicitud no es JSON válido (error de sintaxis en el byte {0}).",
+		keyJSONBodyObject:   "El cuerpo de la solicitud debe ser un objeto JSON.",
+		keyJSONBodyArray:    "El cuerpo de la solicitud debe ser un arreglo JSON.",
+		keyJSONBodyValue:    "El cuerpo de la solicitud no tiene el tipo JSON esperado.",
+		keyJSONFieldType:    "Un campo del cuerpo de la solicitud tiene un tipo incorrecto.",
+		keyJSONTruncated:    "El cuerpo de la solicitud está incompleto.",
+		keyJSONUnknownField: "El cuerpo de la solicitud tiene un campo desconocido.",
+		keyJSONTrailing:     "El cuerpo de la solicitud debe contener un único valor JSON.",
+		keyJSONInvalid:      "No se pudo leer el cuerpo de la solicitud.",
+	}
+}
+
+func libraryJA() map[string]string {
+	return map[string]string{
+		keyBodyLimit:        "リクエスト本文は{0}バイト以下である必要があります。",
+		keyJSONMediaType:    "リクエスト本文はJSONである必要があります（Content-Type: application/json）。",
+		keyJSONEmpty:        "リクエスト本文が空です。",
+		keyJSONSyntax:       "リクエスト本文が有効なJSONではありません（{0}バイト目で構文エラー）。",
+		keyJSONBodyObject:   "リクエスト本文はJSONオブジェクトである必要があります。",
+		keyJSONBodyArray:    "リクエスト本文はJSON配列である必要があります。",
+		keyJSONBodyValue:    "リクエスト本文のJSONの型が正しくありません。",
+		keyJSONFieldType:    "リクエスト本文のフィールドの型が正しくありません。",
+		keyJSONTruncated:    "リクエスト本文が途中で切れています。",
+		keyJSONUnknownField: "リクエスト本文に不明なフィールドがあります。",
+		keyJSONTrailing:     "リクエスト本文にはJSONの値を1つだけ含める必要があります。",
+		keyJSONInvalid:      "リクエスト本文を読み取れませんでした。",
+	}
+}
+
+func libraryPT() map[string]string {
+	return map[string]string{
+		keyBodyLimit:        "O corpo da requisição não deve exceder {0} bytes.",
+		keyJSONMediaType:    "O corpo da requisição deve ser JSON (Content-Type: application/json).",
+		keyJSONEmpty:        "O corpo da requisição está vazio.",
+		keyJSONSyntax:       "O corpo da requisição não é um JSON válido (erro de sintaxe no byte {0}).",
+		keyJSONBodyObject:   "O corpo da requisição deve ser um objeto JSON.",
+		keyJSONBodyArray:    "O corpo da requisição deve ser um array JSON.",
+		keyJSONBodyValue:    "O corpo da requisição não tem o tipo JSON esperado.",
+		keyJSONFieldType:    "Um campo do corpo da requisição tem o tipo incorreto.",
+		keyJSONTruncated:    "O corpo da requisição está incompleto.",
+		keyJSONUnknownField: "O corpo da requisição tem um campo desconhecido.",
+		keyJSONTrailing:     "O corpo da requisição deve conter um único valor JSON.",
+		keyJSONInvalid:      "Não foi possível ler o corpo da requisição.",
 	}
 }

@@ -1,23 +1,18 @@
 package envelope
 
 import (
-	"errors"
 	"fmt"
 	"net/http"
+	"slices"
 	"strconv"
-	"sync"
 	"time"
 )
 
 // This file renders the state of a server's rate limiter as response
 // headers. It implements no limiter: the limiter (in-process, shared store,
-// gateway) reports the state of its buckets as [Bucket] values, and
-// [RateLimitHeaders] writes them in the families a client expects:
-//
-//   - legacy X-RateLimit-Limit, X-RateLimit-Remaining, X-RateLimit-Reset;
-//   - RateLimit-Policy and RateLimit of draft-ietf-httpapi-ratelimit-headers-11,
-//     as RFC 9651 structured fields;
-//   - Retry-After (RFC 9110 §10.2.3, RFC 6585 §4) when a request is refused.
+// gateway) reports the state of its buckets as [Bucket] values, and a
+// [Writer] writes them in the families a client expects (see
+// [RateLimitOptions]).
 
 // Bucket is the state of one rate-limit bucket at the time of a request, as
 // the server's limiter reports it. A request may be gated by several
@@ -31,9 +26,8 @@ type Bucket struct {
 	// Policy names the quota policy, such as "per-key" or "org". It is sent
 	// as an RFC 9651 sf-string in RateLimit-Policy and RateLimit and in the
 	// violated-policies of a quota-exceeded problem, so it must be
-	// printable ASCII (0x20–0x7E); see [Bucket.Validate]. A bucket whose
-	// name is not is left out of those two fields (and only those). Empty
-	// means "default".
+	// printable ASCII (0x20–0x7E). A bucket whose name is not is left out
+	// of those two fields (and only those). Empty means "default".
 	Policy string
 	// Limit is the quota: how many units (requests) the bucket holds when
 	// full.
@@ -69,46 +63,6 @@ func (b *Bucket) retryAt() time.Time {
 	return b.RetryAt
 }
 
-// Validate reports whether b can be rendered in full: a printable-ASCII
-// policy name, a non-negative limit and window. Rendering never fails on a
-// bucket that does not validate (see [Bucket]); Validate is for checking a
-// limiter's configuration once, at start-up or in tests.
-func (b Bucket) Validate() error {
-	var errs []error
-	if !validPolicyName(b.Policy) {
-		errs = append(errs, fmt.Errorf("envelope: policy name %q is not printable ASCII", b.Policy))
-	}
-	if b.Limit < 0 {
-		errs = append(errs, fmt.Errorf("envelope: policy %q: negative limit %d", b.Policy, b.Limit))
-	}
-	if b.Window < 0 {
-		errs = append(errs, fmt.Errorf("envelope: policy %q: negative window %s", b.Policy, b.Window))
-	}
-	return errors.Join(errs...)
-}
-
-// RateLimitFields is a set of header families that [RateLimitHeaders]
-// writes. The zero value means [DefaultRateLimitFields].
-type RateLimitFields uint8
-
-// The header families. Combine them with |.
-const (
-	// RateLimitLegacy is X-RateLimit-Limit, X-RateLimit-Remaining and
-	// X-RateLimit-Reset, single-valued: they describe the most restrictive
-	// bucket, or on a refusal the bucket that denied.
-	RateLimitLegacy RateLimitFields = 1 << iota
-	// RateLimitIETF is RateLimit-Policy and RateLimit of
-	// draft-ietf-httpapi-ratelimit-headers-11, listing every bucket.
-	RateLimitIETF
-	// RateLimitRetryAfter is Retry-After on a refused request.
-	RateLimitRetryAfter
-
-	// DefaultRateLimitFields, the meaning of zero, is every family: the
-	// legacy fields most clients read today, the IETF fields they are
-	// moving to, and Retry-After.
-	DefaultRateLimitFields = RateLimitLegacy | RateLimitIETF | RateLimitRetryAfter
-)
-
 // ResetStyle is how X-RateLimit-Reset says when the bucket is full again.
 // The zero value is [ResetDelaySeconds].
 type ResetStyle uint8
@@ -126,158 +80,99 @@ const (
 	ResetEpochMillis
 )
 
-// String returns the style's name: "delay-seconds", "epoch-seconds" or
-// "epoch-millis".
-func (s ResetStyle) String() string {
-	switch s {
-	case ResetDelaySeconds:
-		return "delay-seconds"
-	case ResetEpochSeconds:
-		return "epoch-seconds"
-	case ResetEpochMillis:
-		return "epoch-millis"
-	}
-	return "ResetStyle(" + strconv.Itoa(int(s)) + ")"
-}
+// defaultMaxRetryAfter is the Retry-After cap used when
+// [RateLimitOptions.MaxRetryAfter] is zero: one day.
+const defaultMaxRetryAfter = 24 * time.Hour
 
-// RetryAfterStyle is the form of Retry-After (RFC 9110 §10.2.3). The zero
-// value is [RetryAfterSeconds].
-type RetryAfterStyle uint8
-
-const (
-	// RetryAfterSeconds sends delay-seconds: a whole number of seconds,
-	// rounded up, at least 1.
-	RetryAfterSeconds RetryAfterStyle = iota
-	// RetryAfterDate sends an HTTP-date in the IMF-fixdate form (RFC 9110
-	// §5.6.7), in UTC, rounded up to the second, as [http.ParseTime]
-	// parses it: "Thu, 01 Jan 2026 00:00:30 GMT".
-	RetryAfterDate
-)
-
-// DefaultMaxRetryAfter is the Retry-After cap used when
-// [RateLimitConfig.MaxRetryAfter] is zero: one day. A client told to wait
-// longer than the cap is told the cap, and on retrying is told again.
-const DefaultMaxRetryAfter = 24 * time.Hour
-
-// RateLimitConfig configures [NewRateLimitHeaders]. The zero value is valid:
-// every family, X-RateLimit-Reset in delay seconds, Retry-After in
-// delay-seconds capped at one day, and the system clock.
-type RateLimitConfig struct {
-	// Fields selects the header families to write. Zero means
-	// [DefaultRateLimitFields].
-	Fields RateLimitFields
-	// Reset is the style of X-RateLimit-Reset. Zero means
+// RateLimitOptions configures the rate-limit headers a [Writer] sets, with
+// [Writer.SetRateLimit] on any response and on an error that carries bucket
+// state ([APIError.WithRateLimit]). The zero value is valid: every header of
+// the three families, X-RateLimit-Reset in delay seconds, Retry-After in
+// delay-seconds capped at one day, and the system clock:
+//
+//   - legacy X-RateLimit-Limit, X-RateLimit-Remaining, X-RateLimit-Reset,
+//     single-valued: they describe the most restrictive bucket, or on a
+//     refusal the bucket that denied;
+//   - RateLimit-Policy and RateLimit of
+//     draft-ietf-httpapi-ratelimit-headers-11, as RFC 9651 structured
+//     fields listing every bucket;
+//   - Retry-After (RFC 9110 §10.2.3, RFC 6585 §4) on a refused request.
+type RateLimitOptions struct {
+	// Reset is the style of X-RateLimit-Reset. The zero value is
 	// [ResetDelaySeconds].
 	Reset ResetStyle
-	// RetryAfter is the style of Retry-After. Zero means
-	// [RetryAfterSeconds].
-	RetryAfter RetryAfterStyle
+	// RetryAfterDate sends Retry-After as an HTTP-date in the IMF-fixdate
+	// form (RFC 9110 §5.6.7), in UTC, rounded up to the second, as
+	// [http.ParseTime] parses it: "Thu, 01 Jan 2026 00:00:30 GMT". By
+	// default it is delay-seconds: whole seconds, rounded up, at least 1.
+	RetryAfterDate bool
 	// MaxRetryAfter caps the wait that Retry-After announces, so an
 	// effectively infinite wait (a bucket that never refills) still yields
-	// a sensible value. Zero means [DefaultMaxRetryAfter]; otherwise it must
-	// be at least one second, and is used in whole seconds.
+	// a sensible value: a client told to wait longer is told the cap, and
+	// on retrying is told again. Zero means one day; otherwise it must be
+	// at least one second, and is used in whole seconds.
 	MaxRetryAfter time.Duration
+	// Omit names headers not to send, from X-RateLimit-Limit,
+	// X-RateLimit-Remaining, X-RateLimit-Reset, RateLimit-Policy,
+	// RateLimit and Retry-After, such as the legacy trio for an API that
+	// has moved to the IETF fields.
+	Omit []string
 	// Now is the clock. Nil means [time.Now]. Tests inject a fixed clock;
 	// it must be safe for concurrent use.
 	Now func() time.Time
 }
 
-// RateLimitHeaders writes rate-limit headers from the state of one or more
-// [Bucket] values. Build it once with [NewRateLimitHeaders] and share it: it
-// is immutable and safe for concurrent use. A nil *RateLimitHeaders behaves
-// as one built from the zero [RateLimitConfig].
-//
-// The same value serves [RateLimitHeaders.Set] on any response (success,
-// 304) and, through [Config.RateLimit], the rendering of a 429 or 503
-// error that carries bucket state (see [RateLimitedBy]).
-type RateLimitHeaders struct {
-	fields    RateLimitFields
+// rateLimiter is RateLimitOptions validated: what a Writer renders with.
+type rateLimiter struct {
+	omit      [6]bool // by slot: limit, remaining, reset, policy, ratelimit, retry-after
 	reset     ResetStyle
 	retryDate bool
 	maxRetry  int64 // whole seconds, >= 1
 	now       func() time.Time
 }
 
-// NewRateLimitHeaders validates cfg and returns a header writer. It fails
-// on unknown field bits or styles and on a MaxRetryAfter that is negative
-// or below one second.
-func NewRateLimitHeaders(cfg RateLimitConfig) (*RateLimitHeaders, error) {
-	f := cfg.Fields
-	if f == 0 {
-		f = DefaultRateLimitFields
+// newRateLimiter validates opts.
+func newRateLimiter(opts RateLimitOptions) (*rateLimiter, error) {
+	if opts.Reset > ResetEpochMillis {
+		return nil, fmt.Errorf("envelope: unknown reset style %d", opts.Reset)
 	}
-	if f&^DefaultRateLimitFields != 0 {
-		return nil, fmt.Errorf("envelope: unknown rate-limit fields %#x", uint8(f&^DefaultRateLimitFields))
-	}
-	if cfg.Reset > ResetEpochMillis {
-		return nil, fmt.Errorf("envelope: unknown reset style %s", cfg.Reset)
-	}
-	if cfg.RetryAfter > RetryAfterDate {
-		return nil, fmt.Errorf("envelope: unknown Retry-After style %d", cfg.RetryAfter)
-	}
-	maxRetry := cfg.MaxRetryAfter
+	maxRetry := opts.MaxRetryAfter
 	if maxRetry == 0 {
-		maxRetry = DefaultMaxRetryAfter
+		maxRetry = defaultMaxRetryAfter
 	}
 	if maxRetry < time.Second {
-		return nil, fmt.Errorf("envelope: MaxRetryAfter %s is below one second", cfg.MaxRetryAfter)
+		return nil, fmt.Errorf("envelope: MaxRetryAfter %s is below one second", opts.MaxRetryAfter)
 	}
-	now := cfg.Now
-	if now == nil {
-		now = time.Now
+	rl := &rateLimiter{reset: opts.Reset, retryDate: opts.RetryAfterDate, maxRetry: int64(maxRetry / time.Second), now: opts.Now}
+	if rl.now == nil {
+		rl.now = time.Now
 	}
-	return &RateLimitHeaders{
-		fields:    f,
-		reset:     cfg.Reset,
-		retryDate: cfg.RetryAfter == RetryAfterDate,
-		maxRetry:  int64(maxRetry / time.Second),
-		now:       now,
-	}, nil
+	for _, k := range opts.Omit {
+		i := slices.Index(rateLimitKeys[:], http.CanonicalHeaderKey(k))
+		if i < 0 {
+			return nil, fmt.Errorf("envelope: cannot omit %q: not a rate-limit header", k)
+		}
+		rl.omit[i] = true
+	}
+	return rl, nil
 }
 
-// defaultRateLimitHeaders is built on first use: no init-time work.
-var defaultRateLimitHeaders = sync.OnceValue(func() *RateLimitHeaders {
-	rl, err := NewRateLimitHeaders(RateLimitConfig{})
-	if err != nil {
-		panic(err) // the zero configuration is covered by tests
-	}
-	return rl
-})
+// rateLimitKeys are the canonical keys of the headers, so that
+// http.Header.Get finds what is set here by direct map assignment, in slot
+// order.
+var rateLimitKeys = [6]string{"X-Ratelimit-Limit", "X-Ratelimit-Remaining", "X-Ratelimit-Reset", "Ratelimit-Policy", "Ratelimit", "Retry-After"}
 
-// Canonical header keys, so that http.Header.Get finds what is set here
-// by direct map assignment.
 const (
-	hdrLimit      = "X-Ratelimit-Limit"
-	hdrRemaining  = "X-Ratelimit-Remaining"
-	hdrReset      = "X-Ratelimit-Reset"
-	hdrPolicy     = "Ratelimit-Policy"
-	hdrRateLimit  = "Ratelimit"
-	hdrRetryAfter = "Retry-After"
+	slotLimit = iota
+	slotRemaining
+	slotReset
+	slotPolicy
+	slotRateLimit
+	slotRetryAfter
 )
 
 // maxSFInteger is the largest RFC 9651 §3.3.1 integer: 15 decimal digits.
 const maxSFInteger = 999_999_999_999_999
-
-// Set writes the rate-limit headers for buckets into h, replacing (never
-// adding to) any earlier value of each header it writes, so middleware
-// that runs twice cannot duplicate them. Call it before WriteHeader, on any
-// response: a success, a 304, or a refusal.
-//
-// It sets, per the configured families: X-RateLimit-Limit,
-// X-RateLimit-Remaining and X-RateLimit-Reset for the most restrictive
-// bucket (a denying one if any, else the one with the least remaining, ties
-// going to the later reset, then the first given); RateLimit-Policy and
-// RateLimit listing every bucket in the order given; and, when a bucket is
-// Denied, Retry-After no earlier than the latest RetryAt (or Reset) of the denying
-// buckets, rounded up, at least one second, at most the configured cap.
-// With no bucket it writes nothing. It is safe for concurrent use on
-// distinct headers, and never panics.
-func (rl *RateLimitHeaders) Set(h http.Header, buckets ...Bucket) {
-	if rl == nil {
-		rl = defaultRateLimitHeaders()
-	}
-	rl.set(h, rl.now(), buckets, 0, retryIfDenied)
-}
 
 // retryMode says when set writes Retry-After.
 type retryMode uint8
@@ -290,7 +185,7 @@ const (
 
 // set does the work of Set and of the error hook. retry is an explicit
 // Retry-After wait (0 for none).
-func (rl *RateLimitHeaders) set(h http.Header, now time.Time, buckets []Bucket, retry time.Duration, mode retryMode) {
+func (rl *rateLimiter) set(h http.Header, now time.Time, buckets []Bucket, retry time.Duration, mode retryMode) {
 	if h == nil || (len(buckets) == 0 && (mode == retryNever || retry <= 0)) {
 		return
 	}
@@ -304,30 +199,38 @@ func (rl *RateLimitHeaders) set(h http.Header, now time.Time, buckets []Bucket, 
 		n    int
 	)
 	buf := arr[:0]
-	mark := func(key string) {
-		keys[n] = key
+	mark := func(slot, start int) {
+		if rl.omit[slot] {
+			buf = buf[:start]
+			return
+		}
+		keys[n] = rateLimitKeys[slot]
 		ends[n] = len(buf)
 		n++
 	}
-	if rl.fields&RateLimitLegacy != 0 && pick >= 0 {
+	if pick >= 0 {
 		b := &buckets[pick]
+		start := len(buf)
 		buf = strconv.AppendInt(buf, clampSF(b.Limit), 10)
-		mark(hdrLimit)
+		mark(slotLimit, start)
+		start = len(buf)
 		buf = strconv.AppendInt(buf, clampSF(b.Remaining), 10)
-		mark(hdrRemaining)
+		mark(slotRemaining, start)
+		start = len(buf)
 		buf = rl.appendReset(buf, now, b.Reset)
-		mark(hdrReset)
+		mark(slotReset, start)
 	}
-	if rl.fields&RateLimitIETF != 0 && len(buckets) > 0 {
+	if len(buckets) > 0 {
 		start := len(buf)
 		buf = appendPolicyField(buf, buckets)
 		if len(buf) > start {
-			mark(hdrPolicy)
+			mark(slotPolicy, start)
+			start = len(buf)
 			buf = appendRateLimitField(buf, now, buckets)
-			mark(hdrRateLimit)
+			mark(slotRateLimit, start)
 		}
 	}
-	if rl.fields&RateLimitRetryAfter != 0 && mode != retryNever {
+	if !rl.omit[slotRetryAfter] && mode != retryNever {
 		wait, ok := retry, retry > 0
 		for i := range buckets {
 			b := &buckets[i]
@@ -339,8 +242,9 @@ func (rl *RateLimitHeaders) set(h http.Header, now time.Time, buckets []Bucket, 
 			}
 		}
 		if ok {
+			start := len(buf)
 			buf = rl.appendRetryAfter(buf, now, wait)
-			mark(hdrRetryAfter)
+			mark(slotRetryAfter, start)
 		}
 	}
 	if n == 0 {
@@ -408,7 +312,7 @@ func ceilSeconds(d time.Duration) int64 {
 }
 
 // appendReset appends X-RateLimit-Reset in the configured style.
-func (rl *RateLimitHeaders) appendReset(dst []byte, now, reset time.Time) []byte {
+func (rl *rateLimiter) appendReset(dst []byte, now, reset time.Time) []byte {
 	if reset.Before(now) { // includes the zero time
 		reset = now
 	}
@@ -433,7 +337,7 @@ func (rl *RateLimitHeaders) appendReset(dst []byte, now, reset time.Time) []byte
 // appendRetryAfter appends Retry-After for a wait: rounded up to whole
 // seconds, at least 1, at most the cap; as delay-seconds or an IMF-fixdate.
 // A date is at most the cap after now before rounding up to the second.
-func (rl *RateLimitHeaders) appendRetryAfter(dst []byte, now time.Time, wait time.Duration) []byte {
+func (rl *rateLimiter) appendRetryAfter(dst []byte, now time.Time, wait time.Duration) []byte {
 	secs := min(max(ceilSeconds(wait), 1), rl.maxRetry)
 	if !rl.retryDate {
 		return strconv.AppendInt(dst, secs, 10)
@@ -533,71 +437,11 @@ func appendSFString(dst []byte, s string) []byte {
 	return append(dst, '"')
 }
 
-// rateLimitState is what an [*APIError] carries about the limiter. It is
-// never modified after it is built.
-type rateLimitState struct {
-	buckets []Bucket
-	retry   time.Duration
-}
-
-// RateLimitedBy returns a 429 rate_limited error carrying the state of the
-// buckets that gated the request, so that [Write] sets the rate-limit
-// headers and Retry-After with the body (RFC 6585 §4). Mark the bucket that
-// refused with Denied; if none is marked, the most restrictive one is taken
-// to have refused.
-func RateLimitedBy(buckets ...Bucket) *APIError {
-	return New(CodeRateLimited, "").WithRateLimit(buckets...)
-}
-
-// WithRateLimit returns a copy carrying the state of the buckets that gated
-// the request, replacing earlier bucket state. When the error is written,
-// the writer's [RateLimitHeaders] (see [Config.RateLimit]) sets the
-// configured rate-limit headers from it on any status, and Retry-After on a
-// 429 (see [RateLimitedBy]) or on a 503 with a Denied bucket. The buckets
-// are copied; with none, the error carries no bucket state.
-func (e *APIError) WithRateLimit(buckets ...Bucket) *APIError {
-	c := e.clone()
-	st := rateLimitState{buckets: append([]Bucket(nil), buckets...)}
-	if c.limits != nil {
-		st.retry = c.limits.retry
-	}
-	c.limits = &st
-	return c
-}
-
-// WithRetryAfter returns a copy that announces a wait of d in Retry-After
-// when written as a 429 or 503 (RFC 9110 §10.2.3), such as a 503 during
-// maintenance. With denying buckets, Retry-After is the longer of d and
-// their resets. The value is rounded up to whole seconds, at least 1 and at
-// most the configured cap; d <= 0 removes an earlier explicit wait.
-func (e *APIError) WithRetryAfter(d time.Duration) *APIError {
-	c := e.clone()
-	var st rateLimitState
-	if c.limits != nil {
-		st = *c.limits
-	}
-	st.retry = max(d, 0)
-	c.limits = &st
-	return c
-}
-
-// RateLimit returns a copy of the bucket state the error carries, or nil.
-func (e *APIError) RateLimit() []Bucket {
-	if e == nil || e.limits == nil || len(e.limits.buckets) == 0 {
-		return nil
-	}
-	return append([]Bucket(nil), e.limits.buckets...)
-}
-
-// setErrorRateLimit is the hook of [ErrorWriter.Write]: it writes the
-// rate-limit headers of an error that carries bucket state or an explicit
-// wait.
-func (rl *RateLimitHeaders) setErrorRateLimit(h http.Header, e *APIError, status int) {
+// setErrorRateLimit writes the rate-limit headers of an error that carries
+// bucket state or an explicit wait.
+func (rl *rateLimiter) setErrorRateLimit(h http.Header, e *APIError, status int) {
 	if e == nil || e.limits == nil {
 		return
-	}
-	if rl == nil {
-		rl = defaultRateLimitHeaders()
 	}
 	mode := retryNever
 	switch status {
@@ -635,3 +479,27 @@ func violatedPolicies(e *APIError) []string {
 // quotaExceededType is the problem type of draft-ietf-httpapi-ratelimit-
 // headers-11 for a request refused by a quota policy.
 const quotaExceededType = "https://iana.org/assignments/http-problem-types#quota-exceeded"
+
+// quotaExceededTitle is the title the draft registers for quotaExceededType.
+const quotaExceededTitle = "Request cannot be satisfied as assigned quota has been exceeded"
+
+// annotateQuota makes a 429 whose error carries bucket state render, in a
+// format with a problem type, as the "quota-exceeded" problem type of
+// draft-ietf-httpapi-ratelimit-headers-11 §6, with the "violated-policies"
+// extension naming the policies whose quota was exceeded.
+func annotateQuota(in *renderInput) {
+	ps := violatedPolicies(in.e)
+	if len(ps) == 0 {
+		return
+	}
+	ent := *in.entry
+	ent.attrs = make(map[string]string, len(in.entry.attrs)+2)
+	for k, v := range in.entry.attrs {
+		ent.attrs[k] = v
+	}
+	ent.attrs["type"] = quotaExceededType
+	ent.attrs["title"] = quotaExceededTitle
+	in.entry = &ent
+	in.title = quotaExceededTitle
+	in.extensions = append([]Extension{{Name: "violated-policies", Value: ps}}, in.extensions...)
+}

@@ -1,0 +1,224 @@
+package envelope
+
+import (
+	"log/slog"
+	"net/http"
+	"strings"
+)
+
+// This file is the header step of the write path: the headers of an error
+// response, set so that no two responses share a value slice and, on the
+// fresh map net/http gives each response, with as little map growth as the
+// header count allows.
+
+// isStaleHeader reports whether k is a response header a handler may have
+// set for the body it meant to send, which would be false for the error
+// body. Content-Encoding is kept: compressing middleware sets it and wraps
+// the writer (golang/go#66343).
+func isStaleHeader(k string) bool {
+	switch k {
+	case "Content-Length", "Content-Range", "Content-Disposition", "Content-Language",
+		"Content-Location", "Etag", "Last-Modified", "Expires", "Accept-Ranges":
+		return true
+	}
+	return false
+}
+
+// staleCount is how many names isStaleHeader knows.
+const staleCount = 9
+
+// deleteStaleHeaders deletes the stale headers from h. When h holds fewer
+// entries than there are stale names (the common case: a handler that set
+// few or no headers) it walks h instead of hashing every stale name.
+func deleteStaleHeaders(h http.Header) {
+	switch {
+	case len(h) == 0:
+		return
+	case len(h) >= staleCount:
+		for _, k := range [staleCount]string{"Content-Length", "Content-Range", "Content-Disposition", "Content-Language",
+			"Content-Location", "Etag", "Last-Modified", "Expires", "Accept-Ranges"} {
+			delete(h, k)
+		}
+		return
+	}
+	for k := range h {
+		if isStaleHeader(k) {
+			delete(h, k)
+		}
+	}
+}
+
+// refusedHeader reports whether an error may not set the header k: one
+// that frames the body or the connection (RFC 9110 §7.6.1's hop-by-hop
+// fields, Content-Length, Transfer-Encoding, trailers), or one the writer
+// sets itself for the body it writes.
+func refusedHeader(k string) bool {
+	switch k {
+	case "Connection", "Keep-Alive", "Proxy-Connection", "Te", "Trailer", "Transfer-Encoding", "Upgrade",
+		"Content-Length", "Content-Encoding", "Content-Type", "X-Content-Type-Options":
+		return true
+	}
+	return strings.HasPrefix(k, http.TrailerPrefix)
+}
+
+// headerArray holds the values of the headers a writer sets, one per slot,
+// each header getting its own full-capacity slice of it: Content-Type,
+// X-Content-Type-Options, Cache-Control, the request ID header,
+// WWW-Authenticate, then Content-Language and Vary, which are filled in per
+// response.
+type headerArray [7]string
+
+const (
+	slotContentType = iota
+	slotNosniff
+	slotCacheControl
+	slotRequestIDHeader
+	slotChallenge
+	slotContentLanguage
+	slotVary
+)
+
+// headerValues returns the array for one response: the request's own when
+// the middleware made it for this media type and ID (the common case, no
+// allocation), else a new one. The array is never shared between requests:
+// a handler that changes a header value in place (as in
+// h["Cache-Control"][0] = "...") changes only its own response.
+func headerValues(st *requestState, mediaType, id string) *headerArray {
+	if st != nil && st.values[slotNosniff] != "" && st.values[slotContentType] == mediaType && st.values[slotRequestIDHeader] == id {
+		return &st.values
+	}
+	return &headerArray{mediaType, "nosniff", "no-store", id}
+}
+
+// fill records in st the values a writer will set for st's ID and writer.
+// Call it once st.id and st.writer are set, before the state is shared.
+func (st *requestState) fill() {
+	ew := st.writer
+	if ew == nil {
+		ew = defaultWriter()
+	}
+	st.values = headerArray{ew.format.mediaType, "nosniff", "no-store", st.id}
+}
+
+// assignment is one header a response sets.
+type assignment struct {
+	key string
+	val []string
+}
+
+// setHeaders sets the headers of rs on h.
+func (ew *Writer) setHeaders(h http.Header, rs *response) {
+	deleteStaleHeaders(h)
+	cf := rs.cf
+	id := rs.in.requestID
+	arr := headerValues(rs.st, cf.mediaType, id)[:]
+
+	// The fixed headers. A Go map that holds eight entries grows into a
+	// table on the next assignment, even of a key it holds already, so
+	// keys the map holds already (the middleware sets X-Content-Type-
+	// Options and the request ID header) are assigned before new ones.
+	var fixed [6]assignment
+	n := 0
+	fixed[n] = assignment{"Content-Type", arr[slotContentType : slotContentType+1 : slotContentType+1]}
+	n++
+	fixed[n] = assignment{"X-Content-Type-Options", arr[slotNosniff : slotNosniff+1 : slotNosniff+1]}
+	n++
+	fixed[n] = assignment{"Cache-Control", arr[slotCacheControl : slotCacheControl+1 : slotCacheControl+1]}
+	n++
+	if id != "" && cf.idHeader != "" {
+		fixed[n] = assignment{cf.idHeader, arr[slotRequestIDHeader : slotRequestIDHeader+1 : slotRequestIDHeader+1]}
+		n++
+	}
+	if ew.localized && len(rs.loc.language) > 0 {
+		arr[slotContentLanguage] = rs.loc.language[0]
+		fixed[n] = assignment{"Content-Language", arr[slotContentLanguage : slotContentLanguage+1 : slotContentLanguage+1]}
+		n++
+	}
+	for i := range n {
+		if _, ok := h[fixed[i].key]; ok {
+			h[fixed[i].key] = fixed[i].val
+		}
+	}
+	for i := range n {
+		if _, ok := h[fixed[i].key]; !ok {
+			h[fixed[i].key] = fixed[i].val
+		}
+	}
+	if ew.localized {
+		addVary(h, "Accept-Language", arr[slotVary:slotVary+1:slotVary+1])
+	}
+	if len(ew.alternates) > 0 {
+		addVary(h, "Accept", arr[slotVary:slotVary+1:slotVary+1])
+	}
+
+	// The error's own headers, then the rate-limit headers.
+	e := rs.e
+	for _, f := range e.header {
+		if !validHeaderName(f.key) || !validHeaderValue(f.value) || refusedHeader(f.key) {
+			ew.log(rs.r, slog.LevelWarn, "envelope: error header left out (invalid, or not an error's to set)", e, headerError(f.key), rs.status)
+			continue
+		}
+		h[f.key] = []string{f.value}
+	}
+	ew.rateLimit.setErrorRateLimit(h, e, rs.status)
+
+	// A 401 needs a challenge (RFC 9110 §11.6.1: at least one).
+	if rs.status == http.StatusUnauthorized && !hasChallenge(h["Www-Authenticate"]) {
+		arr[slotChallenge] = ew.challengeFor(rs)
+		h["Www-Authenticate"] = arr[slotChallenge : slotChallenge+1 : slotChallenge+1]
+	}
+}
+
+// hasChallenge reports whether WWW-Authenticate values hold something
+// other than blanks.
+func hasChallenge(vs []string) bool {
+	for _, v := range vs {
+		if strings.TrimSpace(v) != "" {
+			return true
+		}
+	}
+	return false
+}
+
+// challengeFor returns the WWW-Authenticate value of a 401.
+func (ew *Writer) challengeFor(rs *response) string {
+	c := rs.cf.challenge
+	if c == nil {
+		return "Bearer"
+	}
+	v := challengeValues{message: rs.in.message, requestID: rs.in.requestID, status: rs.status, attrs: rs.in.entry.attrs}
+	v.code = string(rs.e.Code())
+	if len(rs.cf.t.codeSlots) > 0 {
+		v.code = rs.cf.wireText(rs.e.Code(), 0)
+	}
+	return c.render(v)
+}
+
+// headerError names a header that was left out, for the log.
+type headerError string
+
+func (h headerError) Error() string { return "header " + string(h) }
+
+// addVary adds token to h's Vary field (RFC 9110 §12.5.5) unless it is
+// listed already (case-insensitively) or Vary is "*". slot is a one-element,
+// full-capacity slice of the response's own header array: when h has no
+// Vary yet, the token is stored there, so no two responses share the
+// []string; otherwise the existing values are copied and extended, never
+// appended to in place.
+func addVary(h http.Header, token string, slot []string) {
+	vs := h["Vary"]
+	for _, v := range vs {
+		for t := range strings.SplitSeq(v, ",") {
+			t = strings.TrimSpace(t)
+			if t == "*" || strings.EqualFold(t, token) {
+				return
+			}
+		}
+	}
+	if len(vs) == 0 {
+		slot[0] = token
+		h["Vary"] = slot
+		return
+	}
+	h["Vary"] = append(vs[:len(vs):len(vs)], token)
+}

@@ -1,0 +1,52 @@
+package envelope
+
+import (
+	"errors"
+	"log/slog"
+	"net/http"
+)
+
+// This file is the last step of the write path: one log record per error
+// response.
+
+// log writes one record. It is cheap when the level is disabled, and a
+// logger or error that panics cannot take the request down with it. An
+// error whose cause is a recovered panic is not logged again: the
+// middleware that recovered it logged it, with its stack.
+func (ew *Writer) log(r *http.Request, level slog.Level, msg string, e *APIError, cause error, status int) {
+	l := ew.logger
+	if l == nil {
+		l = slog.Default()
+	}
+	ctx := ctxOf(r)
+	if !l.Enabled(ctx, level) {
+		return
+	}
+	defer func() { _ = recover() }()
+	var pe *PanicError
+	if cause != nil && errors.As(cause, &pe) {
+		return
+	}
+	attrs := make([]slog.Attr, 0, 8)
+	if e != nil {
+		attrs = append(attrs, slog.String("code", string(e.Code())))
+	}
+	if status != 0 {
+		attrs = append(attrs, slog.Int("status", status))
+	}
+	if id := RequestIDFrom(ctx); id != "" {
+		attrs = append(attrs, slog.String("requestId", id))
+	}
+	if r != nil {
+		// Both come from the client: escaped and capped, so no log
+		// handler can be fed a forged line or a huge value.
+		attrs = append(attrs, slog.String("method", escapeLogText(r.Method, maxLoggedPathBytes)))
+		if r.URL != nil {
+			attrs = append(attrs, slog.String("path", escapeLogText(r.URL.Path, maxLoggedPathBytes)))
+		}
+	}
+	if cause != nil {
+		attrs = append(attrs, slog.String("error", safeErrorText(cause, maxLoggedBytes)))
+	}
+	l.LogAttrs(ctx, level, msg, attrs...)
+}
