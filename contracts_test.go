@@ -127,10 +127,6 @@ func fieldPairs(fs []FieldError) [][2]string {
 	return out
 }
 
-// domainErr returns an error of a test domain code, as an application
-// declares it once (testDomain) and builds it with New.
-func domainErr(_ testing.TB, c Code) *APIError { return New(c, "") }
-
 func TestContractNullDetails(t *testing.T) {
 	t.Parallel()
 	f := NullDetailsFormat()

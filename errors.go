@@ -390,7 +390,8 @@ func (e *APIError) WithFields(fields ...FieldError) *APIError {
 // and the headers that are not an error's to set: those that frame the body
 // or the connection (Content-Length, Transfer-Encoding, Connection and the
 // other hop-by-hop fields of RFC 9110 §7.6.1, Trailer), and those the
-// writer sets itself (Content-Type, Content-Encoding).
+// writer sets itself (Content-Type, Content-Encoding, X-Content-Type-Options,
+// the request ID header).
 func (e *APIError) WithHeader(key, value string) *APIError {
 	key = http.CanonicalHeaderKey(key)
 	c := e.clone()

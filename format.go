@@ -42,10 +42,11 @@ type Format struct {
 	// literal text around them ("https://example.com/probs/{{code |
 	// kebab}}"); a string holds at most one. The error's values:
 	//
-	//	{{code}}       the code's wire spelling: its FormatCode.Wire, or the
-	//	               Go spelling through a filter: {{code | upper}}
-	//	               (NOT_FOUND), pascal (NotFound), camel (notFound),
-	//	               kebab (not-found). Outside a string, a JSON number:
+	//	{{code}}       the code's wire spelling: its FormatCode.Wire, or else
+	//	               its Go spelling, through the filter if there is one:
+	//	               {{code | upper}} (NOT_FOUND), pascal (NotFound),
+	//	               camel (notFound), kebab (not-found). Outside a
+	//	               string, a JSON number:
 	//	               every built-in code then needs an integer Wire, and a
 	//	               code without one renders its category's.
 	//	{{status}}     the HTTP status; a JSON number outside a string
@@ -130,8 +131,9 @@ type Format struct {
 type FormatCode struct {
 	// Wire is the code's spelling in the format, such as "internal_error"
 	// or "INVALID_ARGUMENT", or, where the Body writes {{code}} as a
-	// number, a decimal integer such as "20404". Empty means the spelling
-	// of the Body's filter.
+	// number, a decimal integer such as "20404". A filter in the Body
+	// applies to it as to the Go spelling ({{code | kebab}} spells the Wire
+	// "resource_missing" resource-missing). Empty means the Go spelling.
 	Wire string
 	// Status is the code's status in the format, 400 to 599, such as 422
 	// for validation_failed. Zero keeps the status of the [Codes] table.
@@ -332,9 +334,9 @@ func (cf *compiledFormat) wireBytes(dst []byte, code Code, s *node, own map[Code
 	}
 	w := own[code].Wire
 	if w == "" {
-		w = applyFilter(s.filter, string(code))
+		w = string(code)
 	}
-	return appendJSONStringContent(dst, w)
+	return appendJSONStringContent(dst, applyFilter(s.filter, w))
 }
 
 // statusOf returns code's status in the format, 500 for an unknown code.

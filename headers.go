@@ -51,7 +51,8 @@ func deleteStaleHeaders(h http.Header) {
 // refusedHeader reports whether an error may not set the header k: one
 // that frames the body or the connection (RFC 9110 §7.6.1's hop-by-hop
 // fields, Content-Length, Transfer-Encoding, trailers), or one the writer
-// sets itself for the body it writes.
+// sets itself for the body it writes. The request ID header is the
+// request's too.
 func refusedHeader(k string) bool {
 	switch k {
 	case "Connection", "Keep-Alive", "Proxy-Connection", "Te", "Trailer", "Transfer-Encoding", "Upgrade",
@@ -154,7 +155,7 @@ func (ew *Writer) setHeaders(h http.Header, rs *response) {
 	// The error's own headers, then the rate-limit headers.
 	e := rs.e
 	for _, f := range e.header {
-		if !validHeaderName(f.key) || !validHeaderValue(f.value) || refusedHeader(f.key) {
+		if !validHeaderName(f.key) || !validHeaderValue(f.value) || refusedHeader(f.key) || f.key == cf.idHeader {
 			ew.log(rs.r, slog.LevelWarn, "envelope: error header left out (invalid, or not an error's to set)", e, headerError(f.key), rs.status)
 			continue
 		}

@@ -50,6 +50,13 @@ func serve(t testing.TB, h http.Handler) *httptest.Server {
 	return srv
 }
 
+// serveError starts a real server whose every request is answered with
+// handler (a func literal need not be converted); see serve.
+func serveError(t testing.TB, handler http.HandlerFunc) *httptest.Server {
+	t.Helper()
+	return serve(t, handler)
+}
+
 // do sends one request through a real client and returns the response
 // with its body read.
 func do(t testing.TB, srv *httptest.Server, method, path string, header http.Header, body io.Reader) (*http.Response, []byte) {
@@ -299,6 +306,19 @@ func testCodes(t testing.TB) *Codes {
 	return c
 }
 
+// domainErr returns an error of a test domain code, as an application
+// declares it once (testDomain) and builds it with New.
+func domainErr(t testing.TB, c Code) *APIError {
+	t.Helper()
+	for _, info := range testDomain {
+		if info.Code == c {
+			return New(c, "")
+		}
+	}
+	t.Fatalf("test code %q is not declared", c)
+	return nil
+}
+
 // errOf returns a constructor of e, for tables of cases.
 func errOf(e *APIError) func(testing.TB) error { return func(testing.TB) error { return e } }
 
@@ -351,3 +371,6 @@ func (w *discardWriter) Write(p []byte) (int, error) {
 	w.n += len(p)
 	return len(p), nil
 }
+
+// bytesReader is strings.NewReader for a request body.
+func bytesReader(s string) io.Reader { return strings.NewReader(s) }
