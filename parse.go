@@ -712,11 +712,9 @@ func normalizeRetryAfter(v, date string) string {
 // labels[a.b]. ok is false for text that is not a pointer.
 func pointerToPath(p string, fragment bool) (string, bool) {
 	if fragment {
-		u, err := unescapeFragment(p)
-		if err != nil {
-			return "", false
+		if u, err := unescapeFragment(p); err == nil {
+			p = u // a bad escape is kept as it is
 		}
-		p = u
 	}
 	if p == "" {
 		return "", true
