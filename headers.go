@@ -3,6 +3,7 @@ package envelope
 import (
 	"log/slog"
 	"net/http"
+	"slices"
 	"strings"
 )
 
@@ -11,38 +12,27 @@ import (
 // fresh map net/http gives each response, with as little map growth as the
 // header count allows.
 
-// isStaleHeader reports whether k is a response header a handler may have
-// set for the body it meant to send, which would be false for the error
-// body. Content-Encoding is kept: compressing middleware sets it and wraps
-// the writer (golang/go#66343).
-func isStaleHeader(k string) bool {
-	switch k {
-	case "Content-Length", "Content-Range", "Content-Disposition", "Content-Language",
-		"Content-Location", "Etag", "Last-Modified", "Expires", "Accept-Ranges":
-		return true
-	}
-	return false
+// staleHeaders are the response headers a handler may have set for the body
+// it meant to send, which would be false for the error body.
+// Content-Encoding is kept: compressing middleware sets it and wraps the
+// writer (golang/go#66343).
+var staleHeaders = [...]string{
+	"Content-Length", "Content-Range", "Content-Disposition", "Content-Language",
+	"Content-Location", "Etag", "Last-Modified", "Expires", "Accept-Ranges",
 }
-
-// staleCount is how many names isStaleHeader knows.
-const staleCount = 9
 
 // deleteStaleHeaders deletes the stale headers from h. When h holds fewer
 // entries than there are stale names (the common case: a handler that set
 // few or no headers) it walks h instead of hashing every stale name.
 func deleteStaleHeaders(h http.Header) {
-	switch {
-	case len(h) == 0:
-		return
-	case len(h) >= staleCount:
-		for _, k := range [staleCount]string{"Content-Length", "Content-Range", "Content-Disposition", "Content-Language",
-			"Content-Location", "Etag", "Last-Modified", "Expires", "Accept-Ranges"} {
+	if len(h) >= len(staleHeaders) {
+		for _, k := range staleHeaders {
 			delete(h, k)
 		}
 		return
 	}
 	for k := range h {
-		if isStaleHeader(k) {
+		if slices.Contains(staleHeaders[:], k) {
 			delete(h, k)
 		}
 	}

@@ -1,0 +1,138 @@
+package envelope
+
+import (
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"net/http/httptest"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+// TestWriteDeletesStaleHeadersOverTheWire sets stale and unrelated headers
+// before Write, fewer and more than there are stale names (the two paths of
+// deleteStaleHeaders), and checks what a client receives.
+func TestWriteDeletesStaleHeadersOverTheWire(t *testing.T) {
+	t.Parallel()
+	stale := map[string]string{"Etag": `"v1"`, "Last-Modified": "Mon, 02 Jan 2006 15:04:05 GMT", "Content-Disposition": "attachment", "Expires": "0", "Accept-Ranges": "bytes", "Content-Location": "/x", "Content-Range": "bytes 0-1/2"}
+	tests := []struct {
+		name  string
+		stale []string
+		extra int
+	}{
+		{"none", nil, 0},
+		{"few", []string{"Etag", "Content-Disposition"}, 1},
+		{"all stale", []string{"Etag", "Last-Modified", "Content-Disposition", "Expires", "Accept-Ranges", "Content-Location", "Content-Range"}, 0},
+		{"many", []string{"Etag", "Expires"}, 12},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			srv := serveError(t, func(w http.ResponseWriter, r *http.Request) {
+				h := w.Header()
+				for _, k := range tt.stale {
+					h.Set(k, stale[k])
+				}
+				for i := range tt.extra {
+					h.Set(fmt.Sprintf("X-Keep-%d", i), "yes")
+				}
+				quietWriter(t).Write(w, r, NotFound(""))
+			})
+			resp, body := fetch(t, srv, http.MethodGet, "/", nil)
+			assert.Equal(t, http.StatusNotFound, resp.StatusCode)
+			assert.True(t, json.Valid(body))
+			for k := range stale {
+				assert.Empty(t, resp.Header.Get(k), k)
+			}
+			for i := range tt.extra {
+				assert.Equal(t, "yes", resp.Header.Get(fmt.Sprintf("X-Keep-%d", i)))
+			}
+			assert.Equal(t, "nosniff", resp.Header.Get("X-Content-Type-Options"))
+		})
+	}
+}
+
+// TestHeaderValuesAreNotSharedBetweenRequests changes a header value in
+// place after Write, as a careless middleware might, and checks the next
+// request's response is unaffected: Write's values belong to one request.
+func TestHeaderValuesAreNotSharedBetweenRequests(t *testing.T) {
+	t.Parallel()
+	for _, withID := range []bool{true, false} {
+		t.Run(fmt.Sprintf("id=%v", withID), func(t *testing.T) {
+			t.Parallel()
+			srv := serveError(t, func(w http.ResponseWriter, r *http.Request) {
+				if withID {
+					r = r.WithContext(ContextWithRequestID(r.Context(), "req-"+r.URL.Query().Get("n")))
+				}
+				quietWriter(t).Write(w, r, NotFound(""))
+				h := w.Header()
+				h["Cache-Control"][0] = "mutated"
+				h["X-Content-Type-Options"][0] = "mutated"
+			})
+			for n := range 3 {
+				resp, _ := fetch(t, srv, http.MethodGet, fmt.Sprintf("/?n=%d", n), nil)
+				assert.Equal(t, "no-store", resp.Header.Get("Cache-Control"))
+				assert.Equal(t, "nosniff", resp.Header.Get("X-Content-Type-Options"))
+				if withID {
+					assert.Equal(t, fmt.Sprintf("req-%d", n), resp.Header.Get("X-Request-Id"))
+				}
+			}
+		})
+	}
+}
+
+// TestHeaderValuesUseTheRequestsArray checks that the context helpers and
+// the middleware leave the values a writer needs in the request state, and
+// that a state without them, another ID or another format's media type gets
+// a fresh array.
+func TestHeaderValuesUseTheRequestsArray(t *testing.T) {
+	t.Parallel()
+	ew := quietWriter(t)
+	mt := ew.format.mediaType
+	ctx := ContextWithWriter(ContextWithRequestID(t.Context(), "abc"), ew)
+	st := stateFrom(ctx)
+	require.NotNil(t, st)
+	assert.Same(t, &st.values, headerValues(st, mt, "abc"))
+	assert.Equal(t, headerArray{mt, "nosniff", "no-store", "abc"}, st.values)
+	for _, other := range []*headerArray{
+		headerValues(st, mt, "other-id"),
+		headerValues(st, "application/problem+json", "abc"),
+	} {
+		assert.NotSame(t, &st.values, other)
+	}
+	assert.Equal(t, headerArray{mt, "nosniff", "no-store", "other-id"}, *headerValues(st, mt, "other-id"))
+	bare := &requestState{id: "abc", writer: ew}
+	assert.NotSame(t, &bare.values, headerValues(bare, mt, "abc"))
+	assert.Equal(t, headerArray{"x", "nosniff", "no-store", ""}, *headerValues(nil, "x", ""))
+
+	// The middleware's state carries them too.
+	var got *requestState
+	h := chainFor(t, ew, MiddlewareOptions{}, http.HandlerFunc(func(_ http.ResponseWriter, r *http.Request) {
+		got = stateFrom(r.Context())
+	}))
+	h.ServeHTTP(httptest.NewRecorder(), httptest.NewRequest(http.MethodGet, "/", nil))
+	require.NotNil(t, got)
+	assert.Same(t, &got.values, headerValues(got, ew.format.mediaType, got.id))
+}
+
+// TestLocalizedHeaderValuesAreNotShared does the same for the values a
+// Localizer and Alternates add: Content-Language and Vary.
+func TestLocalizedHeaderValuesAreNotShared(t *testing.T) {
+	t.Parallel()
+	loc, err := NewLocalizer(LocalizerOptions{})
+	require.NoError(t, err)
+	ew := newWriter(t, WriterOptions{Localizer: loc, Alternates: []Format{ProblemFormat()}})
+	srv := serveError(t, func(w http.ResponseWriter, r *http.Request) {
+		ew.Write(w, r, NotFound(""))
+		h := w.Header()
+		h["Content-Language"][0] = "mutated"
+		h["Vary"][0] = "mutated"
+	})
+	for range 3 {
+		resp, _ := fetch(t, srv, http.MethodGet, "/", nil, "Accept-Language", "de")
+		assert.Equal(t, "de", resp.Header.Get("Content-Language"))
+		assert.Equal(t, []string{"Accept-Language", "Accept"}, resp.Header.Values("Vary"))
+	}
+}

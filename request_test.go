@@ -1,0 +1,134 @@
+package envelope
+
+import (
+	"encoding/json"
+	"errors"
+	"io"
+	"net/http"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+type signup struct {
+	Email string `json:"email"`
+	Age   int    `json:"age"`
+	User  struct {
+		Tags []string `json:"tags"`
+	} `json:"user"`
+}
+
+func TestDecodeRequestOverTheWire(t *testing.T) {
+	t.Parallel()
+	srv := serve(t, chainFor(t, quietWriter(t), MiddlewareOptions{}, HandlerFunc(func(w http.ResponseWriter, r *http.Request) error {
+		var in signup
+		dec := RequestDecoder{MaxBytes: 64}
+		if r.URL.Path == "/lenient" {
+			dec.AllowUnknownFields = true
+		}
+		if err := dec.Decode(r, &in); err != nil {
+			return err
+		}
+		return json.NewEncoder(w).Encode(in)
+	})))
+	cases := []struct {
+		name, path, ctype, body string
+		status                  int
+		want                    string
+	}{
+		{"ok", "/", "application/json", `{"email":"a@b.c","age":3}`, 200, ""},
+		{"ok +json", "/", "application/merge-patch+json; charset=utf-8", `{"age":3}`, 200, ""},
+		{"no content type", "/", "", `{"age":3}`, 200, ""},
+		{"wrong content type", "/", "text/plain", `{}`, 415,
+			`{"code":"unsupported_media_type","message":"The request body must be JSON (Content-Type: application/json)."}`},
+		{"malformed content type", "/", "application/", `{}`, 415, ""},
+		{"empty", "/", "application/json", ``, 400,
+			`{"code":"invalid_request","message":"The request body is empty."}`},
+		{"syntax", "/", "application/json", `{"email":}`, 400,
+			`{"code":"invalid_request","message":"The request body is not valid JSON (syntax error at byte 10)."}`},
+		{"truncated", "/", "application/json", `{"email":"a`, 400,
+			`{"code":"invalid_request","message":"The request body is truncated."}`},
+		{"wrong type", "/", "application/json", `{"age":"three"}`, 400,
+			`{"code":"invalid_request","message":"A field of the request body has the wrong type.","fields":{"age":"must be an integer"}}`},
+		{"nested wrong type", "/", "application/json", `{"user":{"tags":"x"}}`, 400,
+			`{"code":"invalid_request","message":"A field of the request body has the wrong type.","fields":{"user.tags":"must be an array"}}`},
+		{"top-level wrong type", "/", "application/json", `[1]`, 400,
+			`{"code":"invalid_request","message":"The request body must be a JSON object."}`},
+		{"unknown field", "/", "application/json", `{"emial":"x"}`, 400,
+			`{"code":"invalid_request","message":"The request body has an unknown field.","fields":{"emial":"is not a known field"}}`},
+		// The name as the client sent it, control characters and quotes
+		// included (escaped by JSON on the wire), not as Go quotes it.
+		{"unknown field with controls", "/", "application/json", `{"ctl\u0001x\"q\\":1}`, 400,
+			`{"code":"invalid_request","message":"The request body has an unknown field.","fields":{"ctl\u0001x\"q\\":"is not a known field"}}`},
+		{"unknown field non-ascii", "/", "application/json", `{"naïve\u2028":1}`, 400,
+			`{"code":"invalid_request","message":"The request body has an unknown field.","fields":{"naïve\u2028":"is not a known field"}}`},
+		{"unknown field allowed", "/lenient", "application/json", `{"emial":"x"}`, 200, ""},
+		{"trailing data", "/", "application/json", `{"age":1}{"age":2}`, 400,
+			`{"code":"invalid_request","message":"The request body must hold a single JSON value."}`},
+		{"too large", "/", "application/json", `{"email":"` + strings.Repeat("a", 100) + `"}`, 413,
+			`{"code":"payload_too_large","message":"The request body must not exceed 64 bytes."}`},
+		{"too large after a value", "/", "application/json", `{"age":1}` + strings.Repeat(" ", 100), 413, ""},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			var hdr []string
+			if tc.ctype != "" {
+				hdr = []string{"Content-Type", tc.ctype}
+			}
+			resp, body := fetch(t, srv, "POST", tc.path, strings.NewReader(tc.body), hdr...)
+			assert.Equal(t, tc.status, resp.StatusCode, "%s", body)
+			if tc.want != "" {
+				var m map[string]any
+				require.NoError(t, json.Unmarshal(body, &m))
+				delete(m, "requestId")
+				got, _ := json.Marshal(m)
+				assert.JSONEq(t, tc.want, string(got))
+			}
+			assert.NotContains(t, string(body), "Go struct", "no Go type names on the wire")
+			assert.NotContains(t, string(body), "json:", "no Go error text on the wire")
+		})
+	}
+}
+
+func TestDecodeRequestErrorsKeepTheirCause(t *testing.T) {
+	t.Parallel()
+	req, err := http.NewRequest("POST", "/", strings.NewReader(`{"age":"x"}`))
+	require.NoError(t, err)
+	var in signup
+	derr := DecodeRequest(req, &in)
+	var te *json.UnmarshalTypeError
+	assert.ErrorAs(t, derr, &te, "the encoding/json error is the cause")
+	assert.Equal(t, CodeInvalidRequest, CodeOf(derr))
+	var ae *APIError
+	require.ErrorAs(t, derr, &ae)
+	assert.Equal(t, []FieldError{{Field: "age", Code: "type", key: "type_integer"}}, ae.Fields(), "the message comes from the catalog")
+
+	req, _ = http.NewRequest("POST", "/", nil)
+	assert.Equal(t, CodeInvalidRequest, CodeOf(DecodeRequest(req, &in)))
+	req, _ = http.NewRequest("POST", "/", io.NopCloser(strings.NewReader(strings.Repeat(" ", 2<<20))))
+	tooLarge := DecodeRequest(req, &in)
+	assert.Equal(t, CodePayloadTooLarge, CodeOf(tooLarge), "the default cap is 1 MiB")
+	var mbe *http.MaxBytesError
+	require.True(t, errors.As(tooLarge, &mbe), "the limit error is the cause")
+	assert.Equal(t, int64(1<<20), mbe.Limit)
+}
+
+func TestHandlerFunc(t *testing.T) {
+	t.Parallel()
+	srv := serve(t, chainFor(t, quietWriter(t), MiddlewareOptions{}, HandlerFunc(func(w http.ResponseWriter, r *http.Request) error {
+		if r.URL.Path == "/ok" {
+			_, err := io.WriteString(w, "fine")
+			return err
+		}
+		return NotFound("Flag not found")
+	})))
+	resp, body := fetch(t, srv, "GET", "/ok", nil)
+	assert.Equal(t, 200, resp.StatusCode)
+	assert.Equal(t, "fine", string(body))
+	resp, body = fetch(t, srv, "GET", "/missing", nil)
+	assert.Equal(t, 404, resp.StatusCode)
+	assert.Equal(t, "Flag not found", decodeBody(t, body)["message"])
+}
