@@ -3,6 +3,7 @@ package envelope
 import (
 	"bytes"
 	"encoding/json"
+	"regexp"
 	"strconv"
 )
 
@@ -39,6 +40,37 @@ func (f Format) Schema() ([]byte, error) {
 type schemaWriter struct {
 	cf *compiledFormat
 	b  *bytes.Buffer
+	// inField is set inside an element repeated per field error that is
+	// dropped when there is no field: a field's path, pointer and message
+	// are then always there.
+	inField bool
+}
+
+// opt reports whether n may be absent where the writer stands.
+func (w *schemaWriter) opt(n *node) bool {
+	switch n.kind {
+	case nodeSlot, nodeString:
+		if w.inField {
+			switch n.slot {
+			case slotField, slotFieldPointer, slotFieldMessage:
+				return false
+			}
+		}
+		return n.opt
+	case nodeAlt:
+		return w.opt(n.alts[len(n.alts)-1])
+	case nodeObject:
+		if !n.opt {
+			return false
+		}
+		for _, m := range n.members {
+			if m.val.dyn && !w.opt(m.val) {
+				return false
+			}
+		}
+		return true
+	}
+	return n.opt
 }
 
 func (w *schemaWriter) str(s string) { w.b.Write(appendJSONString(nil, s)) }
@@ -70,11 +102,14 @@ func (w *schemaWriter) inner(n *node) {
 		b.WriteString(`"type":"object"`)
 		if n.keyed != nil {
 			b.WriteString(`,"description":"Field errors by field path.","additionalProperties":`)
+			saved := w.inField
+			w.inField = true
 			w.node(n.keyed)
+			w.inField = saved
 			return
 		}
 		b.WriteString(`,"properties":{`)
-		var required []string
+		var required, dynamic []string
 		for i, m := range n.members {
 			if i > 0 {
 				b.WriteByte(',')
@@ -82,11 +117,19 @@ func (w *schemaWriter) inner(n *node) {
 			w.str(m.name)
 			b.WriteByte(':')
 			w.node(m.val)
-			if !m.val.opt {
+			switch {
+			case !w.opt(m.val):
 				required = append(required, m.name)
+			case m.val.dyn:
+				dynamic = append(dynamic, m.name)
 			}
 		}
 		b.WriteByte('}')
+		if len(required) == 0 && len(dynamic) == 1 {
+			// An object that is there only when its one placeholder
+			// member is.
+			required = dynamic
+		}
 		if len(required) > 0 {
 			b.WriteString(`,"required":[`)
 			for i, r := range required {
@@ -104,7 +147,10 @@ func (w *schemaWriter) inner(n *node) {
 		b.WriteString(`"type":"array"`)
 		if n.section {
 			b.WriteString(`,"description":"One item per field error.","items":`)
+			saved := w.inField
+			w.inField = w.opt(n.elems[0]) || w.inField
 			w.node(n.elems[0])
+			w.inField = saved
 			return
 		}
 		b.WriteString(`,"prefixItems":[`)
@@ -123,12 +169,14 @@ func (w *schemaWriter) inner(n *node) {
 // slot writes the schema of a placeholder's value.
 func (w *schemaWriter) slot(n *node) {
 	b := w.b
-	typ, desc, format := "string", "", ""
+	typ, desc, format, pattern := "string", "", "", ""
 	switch n.slot {
 	case slotCode:
 		desc = "Stable machine-readable code; branch on it."
 		if n.kind == nodeSlot {
 			typ = "integer"
+		} else {
+			pattern = w.codePattern(n)
 		}
 	case slotStatus:
 		desc = "The HTTP status of the response."
@@ -137,6 +185,7 @@ func (w *schemaWriter) slot(n *node) {
 			w.str(desc)
 			return
 		}
+		pattern = "^" + regexp.QuoteMeta(n.prefix) + "[45][0-9]{2}" + regexp.QuoteMeta(n.suffix) + "$"
 	case slotMessage:
 		desc = "Human-readable message, safe to show; may change."
 	case slotTitle:
@@ -170,6 +219,10 @@ func (w *schemaWriter) slot(n *node) {
 		b.WriteString(`,"format":`)
 		w.str(format)
 	}
+	if pattern != "" {
+		b.WriteString(`,"pattern":`)
+		w.str(pattern)
+	}
 	b.WriteString(`,"description":`)
 	w.str(desc)
 	if n.slot == slotCode {
@@ -186,4 +239,30 @@ func (w *schemaWriter) slot(n *node) {
 		}
 		b.WriteByte(']')
 	}
+}
+
+// codePattern returns a pattern that every spelling of the code slot n
+// matches, known codes and codes spelled by its filter alike, or "" when
+// the format spells some code outside the filter's alphabet.
+func (w *schemaWriter) codePattern(n *node) string {
+	var word string
+	switch n.filter {
+	case filterNone:
+		word = "[a-z][a-z0-9_]*"
+	case filterUpper:
+		word = "[A-Z][A-Z0-9_]*"
+	case filterPascal:
+		word = "[A-Z][A-Za-z0-9]*"
+	case filterCamel:
+		word = "[a-z][A-Za-z0-9]*"
+	case filterKebab:
+		word = "[a-z][a-z0-9-]*"
+	}
+	re := regexp.MustCompile("^" + word + "$")
+	for _, info := range w.cf.codes.list {
+		if !re.MatchString(w.cf.wireText(info.Code, n.codeSlot)) {
+			return ""
+		}
+	}
+	return "^" + regexp.QuoteMeta(n.prefix) + word + regexp.QuoteMeta(n.suffix) + "$"
 }

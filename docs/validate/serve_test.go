@@ -15,7 +15,7 @@ import (
 func discard() *slog.Logger { return slog.New(slog.DiscardHandler) }
 
 // serve renders err through a real server and returns the body.
-func serve(t *testing.T, ew *envelope.ErrorWriter, err error) []byte {
+func serve(t *testing.T, ew *envelope.Writer, err error) []byte {
 	t.Helper()
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		ew.Write(w, r, err)

@@ -9,6 +9,7 @@ package validate
 import (
 	"bytes"
 	"encoding/json"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -130,14 +131,14 @@ func TestServedBodiesMatchSchemas(t *testing.T) {
 	t.Parallel()
 	errs := []error{
 		envelope.NotFound("x"),
-		envelope.Validation("").WithFieldCode("a.b", "required", "is required").WithField("items[0]", "bad"),
+		envelope.Validation("").WithFields(envelope.FieldError{Field: "a.b", Code: "required", Message: "is required"}).WithField("items[0]", "bad").WithField("labels[a.b]", "odd"),
 		envelope.Conflict("").WithDetails(map[string]any{"k": []int{1}}).WithExtension("liveVersion", 3),
 		envelope.RateLimited("").WithHeader("Retry-After", "1"),
 		envelope.New("odd", "").WithStatus(299),
 	}
 	for _, f := range envelope.Presets() {
 		s := compileFile(t, filepath.Join(docs, "schemas", f.Name+".schema.json"))
-		ew, err := envelope.NewErrorWriter(envelope.Config{Format: &f, Logger: discard()})
+		ew, err := envelope.NewWriter(envelope.WriterOptions{Format: f, Logger: discard()})
 		require.NoError(t, err)
 		for _, e := range errs {
 			body := serve(t, ew, e)
@@ -145,5 +146,53 @@ func TestServedBodiesMatchSchemas(t *testing.T) {
 			require.NoError(t, json.Unmarshal(body, &v))
 			assert.NoError(t, s.Validate(v), "%s: %s", f.Name, body)
 		}
+	}
+}
+
+// TestEveryShapeHasAValidSchema compiles the schema of formats that use
+// every shape of the wire model (lists of error objects, numeric codes,
+// status as a string, nested pointers, alternatives, keyed objects) against
+// the 2020-12 meta-schema, and validates bodies each renders.
+func TestEveryShapeHasAValidSchema(t *testing.T) {
+	t.Parallel()
+	numeric := map[envelope.Code]envelope.FormatCode{}
+	var codes *envelope.Codes
+	for i, info := range codes.List() {
+		numeric[info.Code] = envelope.FormatCode{Wire: fmt.Sprint(2000 + i)}
+	}
+	formats := []envelope.Format{
+		{Name: "list", MediaType: "application/vnd.api+json", Body: `{"errors": [{"status": "{{status}}", "code": "{{code}}", "title": "{{title}}",
+			"detail": "{{field.message}}" | "{{message}}", "source": {"pointer": "/data/attributes{{field.pointer}}"}}]}`},
+		{Name: "numeric", Body: `{"code": {{code}}, "message": "{{message}}", "more_info": "https://example.com/errors/{{code}}", "details": [{"@type": "BadRequest", "fieldViolations": [{"field": "{{field}}", "description": "{{field.message}}"}]}] | []}`, Codes: numeric},
+		{Name: "pascal", Body: `{"error": {"code": "{{code | pascal}}", "message": "{{message}}", "target": "{{field}}", "details": [{"code": "{{field.code}}", "target": "{{field}}", "message": "{{field.message}}"}]}}`},
+		{Name: "keyed", Body: `{"message": "{{message}}", "errors": {"{{field}}": {"code": "{{field.code}}", "messages": ["{{field.message}}"]}} | null, "status": "{{status}}", {{extensions}}}`},
+	}
+	errs := []error{
+		envelope.NotFound("x"),
+		envelope.Validation("").WithFields(envelope.FieldError{Field: "a.b", Code: "required", Message: "is required"}).WithField("items[0]", "bad"),
+		envelope.Conflict("").WithExtension("liveVersion", 3),
+	}
+	for _, f := range formats {
+		t.Run(f.Name, func(t *testing.T) {
+			t.Parallel()
+			raw, err := f.Schema()
+			require.NoError(t, err)
+			doc, err := jsonschema.UnmarshalJSON(bytes.NewReader(raw))
+			require.NoError(t, err)
+			c := jsonschema.NewCompiler()
+			c.AssertFormat()
+			url := "https://example.invalid/" + f.Name + ".json"
+			require.NoError(t, c.AddResource(url, doc))
+			s, err := c.Compile(url)
+			require.NoError(t, err, "the schema is valid draft 2020-12")
+			ew, err := envelope.NewWriter(envelope.WriterOptions{Format: f, Logger: discard()})
+			require.NoError(t, err)
+			for _, e := range errs {
+				body := serve(t, ew, e)
+				v, err := jsonschema.UnmarshalJSON(bytes.NewReader(body))
+				require.NoError(t, err)
+				assert.NoError(t, s.Validate(v), "%s", body)
+			}
+		})
 	}
 }
