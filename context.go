@@ -1,39 +1,6 @@
 package envelope
 
-import (
-	"context"
-	"net/http"
-)
-
-// ctxKey is the unexported context key for the per-request state; no other
-// package can read or overwrite it.
-type ctxKey struct{}
-
-// requestState is what the middleware attaches to a request: one context
-// value (one allocation) for everything this package needs later.
-type requestState struct {
-	id     string
-	writer *Writer
-	// values holds the header values a writer sets (see headerValues),
-	// part of this request's one allocation; fill it with fill.
-	values headerArray
-}
-
-func stateFrom(ctx context.Context) *requestState {
-	if ctx == nil {
-		return nil
-	}
-	st, _ := ctx.Value(ctxKey{}).(*requestState)
-	return st
-}
-
-// stateOf returns the state r's context carries, or nil.
-func stateOf(r *http.Request) *requestState {
-	if r == nil {
-		return nil
-	}
-	return stateFrom(r.Context())
-}
+import "context"
 
 // RequestIDFrom returns the request ID carried by ctx, or "" when there is
 // none. The [Middleware] puts it there; [ContextWithRequestID] does too.
@@ -73,25 +40,3 @@ func ContextWithWriter(ctx context.Context, ew *Writer) context.Context {
 	return context.WithValue(ctx, ctxKey{}, st)
 }
 
-// maxRequestIDBytes is the longest request ID accepted from outside.
-const maxRequestIDBytes = 128
-
-// ValidRequestID reports whether id is safe to accept from a client and to
-// echo into headers, bodies and logs: 1 to 128 bytes of ASCII letters,
-// digits and "-", "_", ".", ":", "+", "=", "/". An ID that is not must be
-// replaced by a fresh one ([NewRequestID]), never cleaned: a cleaned ID
-// would be a different, attacker-shaped value.
-func ValidRequestID(id string) bool {
-	if id == "" || len(id) > maxRequestIDBytes {
-		return false
-	}
-	for i := 0; i < len(id); i++ {
-		switch c := id[i]; {
-		case c >= 'a' && c <= 'z', c >= 'A' && c <= 'Z', c >= '0' && c <= '9':
-		case c == '-', c == '_', c == '.', c == ':', c == '+', c == '=', c == '/':
-		default:
-			return false
-		}
-	}
-	return true
-}

@@ -501,3 +501,83 @@ func (p *PanicError) Unwrap() error {
 	err, _ := p.Value.(error)
 	return err
 }
+
+// The constructors, one per built-in code. Each returns a new error of its
+// code with the given public message; an empty message means the code's
+// default message (translated by a [Localizer]). They are shorthands for
+// [New] with the code.
+
+// InvalidRequest returns a 400 invalid_request error: the request is
+// malformed.
+func InvalidRequest(message string) *APIError { return New(CodeInvalidRequest, message) }
+
+// Validation returns a 400 validation_failed error; add field errors with
+// [APIError.WithField] or [APIError.WithFields].
+func Validation(message string) *APIError { return New(CodeValidation, message) }
+
+// Unauthorized returns a 401 unauthorized error. [Writer.Write] adds a
+// WWW-Authenticate challenge (RFC 9110 §15.5.2) when the error has none; set
+// a specific one with WithHeader("WWW-Authenticate", ...).
+func Unauthorized(message string) *APIError { return New(CodeUnauthorized, message) }
+
+// PaymentRequired returns a 402 payment_required error.
+func PaymentRequired(message string) *APIError { return New(CodePaymentRequired, message) }
+
+// Forbidden returns a 403 forbidden error.
+func Forbidden(message string) *APIError { return New(CodeForbidden, message) }
+
+// NotFound returns a 404 not_found error.
+func NotFound(message string) *APIError { return New(CodeNotFound, message) }
+
+// MethodNotAllowed returns a 405 method_not_allowed error whose Allow header
+// lists the allowed methods, as RFC 9110 §15.5.6 requires.
+func MethodNotAllowed(message string, allowed ...string) *APIError {
+	return New(CodeMethodNotAllowed, message).WithHeader("Allow", strings.Join(allowed, ", "))
+}
+
+// NotAcceptable returns a 406 not_acceptable error.
+func NotAcceptable(message string) *APIError { return New(CodeNotAcceptable, message) }
+
+// Conflict returns a 409 conflict error.
+func Conflict(message string) *APIError { return New(CodeConflict, message) }
+
+// Gone returns a 410 gone error.
+func Gone(message string) *APIError { return New(CodeGone, message) }
+
+// PreconditionFailed returns a 412 precondition_failed error.
+func PreconditionFailed(message string) *APIError { return New(CodePreconditionFailed, message) }
+
+// PayloadTooLarge returns a 413 payload_too_large error. When the condition
+// is temporary, RFC 9110 §15.5.14 asks for a Retry-After header.
+func PayloadTooLarge(message string) *APIError { return New(CodePayloadTooLarge, message) }
+
+// UnsupportedMediaType returns a 415 unsupported_media_type error.
+func UnsupportedMediaType(message string) *APIError { return New(CodeUnsupportedMediaType, message) }
+
+// Unprocessable returns a 422 unprocessable_entity error.
+func Unprocessable(message string) *APIError { return New(CodeUnprocessable, message) }
+
+// RateLimited returns a 429 rate_limited error. Say when to retry with
+// [APIError.WithRateLimit] or [APIError.WithRetryAfter] (RFC 6585 §4).
+func RateLimited(message string) *APIError { return New(CodeRateLimited, message) }
+
+// Canceled returns a 499 canceled error.
+func Canceled(message string) *APIError { return New(CodeCanceled, message) }
+
+// Internal returns a 500 internal error with an explicit public message,
+// such as "billing provider returned an unexpected error". Use [Wrap] to
+// attach the cause.
+func Internal(message string) *APIError { return New(CodeInternal, message) }
+
+// NotImplemented returns a 501 not_implemented error.
+func NotImplemented(message string) *APIError { return New(CodeNotImplemented, message) }
+
+// BadGateway returns a 502 bad_gateway error.
+func BadGateway(message string) *APIError { return New(CodeBadGateway, message) }
+
+// Unavailable returns a 503 service_unavailable error. Retry-After may say
+// when to retry (RFC 9110 §15.6.4); see [APIError.WithRetryAfter].
+func Unavailable(message string) *APIError { return New(CodeUnavailable, message) }
+
+// Timeout returns a 504 timeout error.
+func Timeout(message string) *APIError { return New(CodeTimeout, message) }

@@ -101,7 +101,7 @@ type Format struct {
 	// its wire spelling, its status and its attributes. Codes not listed
 	// are spelled by the Body's filter, with the status of the [Codes]
 	// table. Several codes may share one wire spelling when exactly one of
-	// them is Primary: the one a [Parser] decodes it as.
+	// them is Primary: the one a client reads it back as.
 	Codes map[Code]FormatCode
 
 	// RequestIDHeader is the response header that carries the request ID,
@@ -190,9 +190,6 @@ func validStatus0(s int) bool { return s == 0 || isErrorStatus(s) }
 // compileFormat validates f for the table codes and compiles it.
 func compileFormat(f Format, codes *Codes) (*compiledFormat, error) {
 	codes = codes.or()
-	if f.isZero() {
-		f = FlatFormat()
-	}
 	name := f.Name
 	if name == "" {
 		name = "unnamed"

@@ -1,7 +1,6 @@
 package envelope
 
 import (
-	"log/slog"
 	"net/http"
 	"slices"
 	"strings"
@@ -69,46 +68,32 @@ const (
 	slotVary
 )
 
-// headerValues returns the array for one response: the request's own when
-// the middleware made it for this media type and ID (the common case, no
-// allocation), else a new one. The array is never shared between requests:
-// a handler that changes a header value in place (as in
-// h["Cache-Control"][0] = "...") changes only its own response.
-func headerValues(st *requestState, mediaType, id string) *headerArray {
-	if st != nil && st.values[slotNosniff] != "" && st.values[slotContentType] == mediaType && st.values[slotRequestIDHeader] == id {
-		return &st.values
-	}
-	return &headerArray{mediaType, "nosniff", "no-store", id}
-}
-
-// fill records in st the values a writer will set for st's ID and writer.
-// Call it once st.id and st.writer are set, before the state is shared.
-func (st *requestState) fill() {
-	ew := st.writer
-	if ew == nil {
-		ew = defaultWriter()
-	}
-	st.values = headerArray{ew.format.mediaType, "nosniff", "no-store", st.id}
-}
-
 // assignment is one header a response sets.
 type assignment struct {
 	key string
 	val []string
 }
 
-// setHeaders sets the headers of rs on h.
-func (ew *Writer) setHeaders(h http.Header, rs *response) {
+// headerPolicy is what the header step takes from the writer's options.
+type headerPolicy struct {
+	localized  bool // a Localizer was configured: Content-Language, Vary
+	negotiated bool // there are alternates: Vary: Accept
+	rateLimit  *rateLimiter
+}
+
+// setHeaders sets on h the headers of an error response rendered in cf
+// from in, using arr, the response's own storage for header values. It
+// returns the names of the error's own headers it left out (invalid, or
+// not an error's to set), for the caller to log.
+func setHeaders(h http.Header, p headerPolicy, cf *compiledFormat, in *renderInput, language []string, arr *headerArray) (refused []string) {
 	deleteStaleHeaders(h)
-	cf := rs.cf
-	id := rs.in.requestID
-	arr := headerValues(rs.st, cf.mediaType, id)[:]
+	id := in.requestID
 
 	// The fixed headers. A Go map that holds eight entries grows into a
 	// table on the next assignment, even of a key it holds already, so
 	// keys the map holds already (the middleware sets X-Content-Type-
 	// Options and the request ID header) are assigned before new ones.
-	var fixed [6]assignment
+	var fixed [5]assignment
 	n := 0
 	fixed[n] = assignment{"Content-Type", arr[slotContentType : slotContentType+1 : slotContentType+1]}
 	n++
@@ -120,8 +105,8 @@ func (ew *Writer) setHeaders(h http.Header, rs *response) {
 		fixed[n] = assignment{cf.idHeader, arr[slotRequestIDHeader : slotRequestIDHeader+1 : slotRequestIDHeader+1]}
 		n++
 	}
-	if ew.localized && len(rs.loc.language) > 0 {
-		arr[slotContentLanguage] = rs.loc.language[0]
+	if p.localized && len(language) > 0 {
+		arr[slotContentLanguage] = language[0]
 		fixed[n] = assignment{"Content-Language", arr[slotContentLanguage : slotContentLanguage+1 : slotContentLanguage+1]}
 		n++
 	}
@@ -135,29 +120,30 @@ func (ew *Writer) setHeaders(h http.Header, rs *response) {
 			h[fixed[i].key] = fixed[i].val
 		}
 	}
-	if ew.localized {
+	if p.localized {
 		addVary(h, "Accept-Language", arr[slotVary:slotVary+1:slotVary+1])
 	}
-	if len(ew.alternates) > 0 {
+	if p.negotiated {
 		addVary(h, "Accept", arr[slotVary:slotVary+1:slotVary+1])
 	}
 
 	// The error's own headers, then the rate-limit headers.
-	e := rs.e
+	e := in.e
 	for _, f := range e.header {
 		if !validHeaderName(f.key) || !validHeaderValue(f.value) || refusedHeader(f.key) || f.key == cf.idHeader {
-			ew.log(rs.r, slog.LevelWarn, "envelope: error header left out (invalid, or not an error's to set)", e, headerError(f.key), rs.status)
+			refused = append(refused, f.key)
 			continue
 		}
 		h[f.key] = []string{f.value}
 	}
-	ew.rateLimit.setErrorRateLimit(h, e, rs.status)
+	p.rateLimit.setErrorRateLimit(h, e, in.status)
 
 	// A 401 needs a challenge (RFC 9110 §11.6.1: at least one).
-	if rs.status == http.StatusUnauthorized && !hasChallenge(h["Www-Authenticate"]) {
-		arr[slotChallenge] = ew.challengeFor(rs)
+	if in.status == http.StatusUnauthorized && !hasChallenge(h["Www-Authenticate"]) {
+		arr[slotChallenge] = challengeFor(cf, in)
 		h["Www-Authenticate"] = arr[slotChallenge : slotChallenge+1 : slotChallenge+1]
 	}
+	return refused
 }
 
 // hasChallenge reports whether WWW-Authenticate values hold something
@@ -171,16 +157,16 @@ func hasChallenge(vs []string) bool {
 	return false
 }
 
-// challengeFor returns the WWW-Authenticate value of a 401.
-func (ew *Writer) challengeFor(rs *response) string {
-	c := rs.cf.challenge
+// challengeFor returns the WWW-Authenticate value of a 401 rendered in cf.
+func challengeFor(cf *compiledFormat, in *renderInput) string {
+	c := cf.challenge
 	if c == nil {
 		return "Bearer"
 	}
-	v := challengeValues{message: rs.in.message, requestID: rs.in.requestID, status: rs.status, attrs: rs.in.entry.attrs}
-	v.code = string(rs.e.Code())
-	if len(rs.cf.t.codeSlots) > 0 {
-		v.code = rs.cf.wireText(rs.e.Code(), 0)
+	v := challengeValues{message: in.message, requestID: in.requestID, status: in.status, attrs: in.entry.attrs}
+	v.code = string(in.e.Code())
+	if len(cf.t.codeSlots) > 0 {
+		v.code = cf.wireText(in.e.Code(), 0)
 	}
 	return c.render(v)
 }

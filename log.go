@@ -1,6 +1,7 @@
 package envelope
 
 import (
+	"context"
 	"errors"
 	"log/slog"
 	"net/http"
@@ -9,16 +10,19 @@ import (
 // This file is the last step of the write path: one log record per error
 // response.
 
-// log writes one record. It is cheap when the level is disabled, and a
-// logger or error that panics cannot take the request down with it. An
-// error whose cause is a recovered panic is not logged again: the
-// middleware that recovered it logged it, with its stack.
-func (ew *Writer) log(r *http.Request, level slog.Level, msg string, e *APIError, cause error, status int) {
-	l := ew.logger
+// logRecord writes one record to l (slog.Default when nil) for request r,
+// whose ID is id. It is cheap when the level is disabled, and a logger or
+// error that panics cannot take the request down with it. An error whose
+// cause is a recovered panic is not logged again: the middleware that
+// recovered it logged it, with its stack.
+func logRecord(l *slog.Logger, r *http.Request, id string, level slog.Level, msg string, e *APIError, cause error, status int) {
 	if l == nil {
 		l = slog.Default()
 	}
-	ctx := ctxOf(r)
+	ctx := context.Background()
+	if r != nil {
+		ctx = r.Context()
+	}
 	if !l.Enabled(ctx, level) {
 		return
 	}
@@ -34,7 +38,7 @@ func (ew *Writer) log(r *http.Request, level slog.Level, msg string, e *APIError
 	if status != 0 {
 		attrs = append(attrs, slog.Int("status", status))
 	}
-	if id := RequestIDFrom(ctx); id != "" {
+	if id != "" {
 		attrs = append(attrs, slog.String("requestId", id))
 	}
 	if r != nil {

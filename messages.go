@@ -1,94 +1,10 @@
 package envelope
 
-import (
-	"fmt"
-	"strconv"
-	"strings"
-)
-
 // This file holds the messages that ship with the package: every built-in
 // code, the common field keys and the library's own messages, in English,
 // German, French, Spanish, Japanese and Brazilian Portuguese. English code
 // messages are the defaults of the code table (codes.go), so that the two
 // cannot drift apart.
-
-// The keys of the library's own messages, each with the code of the error
-// that carries it (libraryCodes).
-const (
-	keyBodyLimit        = "body_limit"
-	keyJSONMediaType    = "json_media_type"
-	keyJSONEmpty        = "json_empty"
-	keyJSONSyntax       = "json_syntax"
-	keyJSONBodyObject   = "json_body_object"
-	keyJSONBodyArray    = "json_body_array"
-	keyJSONBodyValue    = "json_body_value"
-	keyJSONFieldType    = "json_field_type"
-	keyJSONTruncated    = "json_truncated"
-	keyJSONUnknownField = "json_unknown_field"
-	keyJSONTrailing     = "json_trailing"
-	keyJSONInvalid      = "json_invalid"
-)
-
-// libraryCodes maps each library message key to the code of its errors.
-var libraryCodes = map[string]Code{
-	keyBodyLimit:        CodePayloadTooLarge,
-	keyJSONMediaType:    CodeUnsupportedMediaType,
-	keyJSONEmpty:        CodeInvalidRequest,
-	keyJSONSyntax:       CodeInvalidRequest,
-	keyJSONBodyObject:   CodeInvalidRequest,
-	keyJSONBodyArray:    CodeInvalidRequest,
-	keyJSONBodyValue:    CodeInvalidRequest,
-	keyJSONFieldType:    CodeInvalidRequest,
-	keyJSONTruncated:    CodeInvalidRequest,
-	keyJSONUnknownField: CodeInvalidRequest,
-	keyJSONTrailing:     CodeInvalidRequest,
-	keyJSONInvalid:      CodeInvalidRequest,
-}
-
-// libraryEN holds the English library messages.
-var libraryEN = map[string]string{
-	keyBodyLimit:        "The request body must not exceed {0} bytes.",
-	keyJSONMediaType:    "The request body must be JSON (Content-Type: application/json).",
-	keyJSONEmpty:        "The request body is empty.",
-	keyJSONSyntax:       "The request body is not valid JSON (syntax error at byte {0}).",
-	keyJSONBodyObject:   "The request body must be a JSON object.",
-	keyJSONBodyArray:    "The request body must be a JSON array.",
-	keyJSONBodyValue:    "The request body does not have the expected JSON type.",
-	keyJSONFieldType:    "A field of the request body has the wrong type.",
-	keyJSONTruncated:    "The request body is truncated.",
-	keyJSONUnknownField: "The request body has an unknown field.",
-	keyJSONTrailing:     "The request body must hold a single JSON value.",
-	keyJSONInvalid:      "The request body could not be decoded.",
-}
-
-// englishMessage returns the English library message key with args
-// substituted plainly (no locale formatting), for [APIError.Message]; a
-// writer renders it through its [Localizer].
-func englishMessage(key string, args []any) (string, bool) {
-	t, ok := libraryEN[key]
-	if !ok {
-		return "", false
-	}
-	var b strings.Builder
-	for i := 0; i < len(t); i++ {
-		c := t[i]
-		if c == '{' && i+1 < len(t) && t[i+1] == '{' {
-			b.WriteByte('{')
-			i++
-			continue
-		}
-		if c == '{' {
-			end := strings.IndexByte(t[i:], '}')
-			if n, err := strconv.Atoi(t[i+1 : i+end]); err == nil && n < len(args) {
-				fmt.Fprint(&b, args[n])
-				i += end
-				continue
-			}
-		}
-		b.WriteByte(c)
-	}
-	return b.String(), true
-}
 
 // builtinCatalog returns a fresh copy of the shipped messages.
 func builtinCatalog() Catalog {

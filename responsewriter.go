@@ -8,7 +8,7 @@ import (
 
 // responseWriter is the one wrapper the middleware chain puts around a
 // ResponseWriter. It records whether the response has started (so a panic
-// or a late [Write] never sends a second status line), and whether the
+// or a late error never sends a second status line), and whether the
 // connection was hijacked (so nothing is written to it afterwards).
 //
 // It implements Unwrap, so [http.ResponseController] reaches the
@@ -49,7 +49,7 @@ func (rw *responseWriter) Write(p []byte) (int, error) {
 // Unwrap returns the underlying writer, for [http.ResponseController].
 func (rw *responseWriter) Unwrap() http.ResponseWriter { return rw.w }
 
-// envelopeStarted tells [ErrorWriter.Write] that a body must not follow.
+// envelopeStarted tells a writer that an error body must not follow.
 func (rw *responseWriter) envelopeStarted() bool { return rw.started || rw.hijacked }
 
 // FlushError flushes the underlying writer through a

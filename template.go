@@ -86,7 +86,7 @@ type node struct {
 	fragment bool       // slotFieldPointer: in URI fragment form (the prefix starts with '#')
 	codeSlot int        // slotCode: index among the template's code placeholders
 
-	members    []*member // nodeObject
+	members    []*objMember // nodeObject
 	keyed      *node     // nodeObject: the value of its "{{field}}" member
 	extensions bool      // nodeObject: the error's extension members go here
 	reserved   map[string]bool
@@ -101,7 +101,7 @@ type node struct {
 	fieldSlots bool // holds a field placeholder that no section binds
 }
 
-type member struct {
+type objMember struct {
 	name string
 	key  []byte // `"name":`
 	val  *node
@@ -485,7 +485,7 @@ func (p *tparser) object(depth int) (*node, error) {
 			}
 			n.reserved[name] = true
 			key := append(appendJSONString(nil, name), ':')
-			n.members = append(n.members, &member{name: name, key: key, val: val})
+			n.members = append(n.members, &objMember{name: name, key: key, val: val})
 			if val.dyn {
 				n.dyn = true
 				n.opt = n.opt && val.opt

@@ -129,3 +129,26 @@ func isDigits(s string) bool {
 	}
 	return s != ""
 }
+
+// maxRequestIDBytes is the longest request ID accepted from outside.
+const maxRequestIDBytes = 128
+
+// ValidRequestID reports whether id is safe to accept from a client and to
+// echo into headers, bodies and logs: 1 to 128 bytes of ASCII letters,
+// digits and "-", "_", ".", ":", "+", "=", "/". An ID that is not must be
+// replaced by a fresh one ([NewRequestID]), never cleaned: a cleaned ID
+// would be a different, attacker-shaped value.
+func ValidRequestID(id string) bool {
+	if id == "" || len(id) > maxRequestIDBytes {
+		return false
+	}
+	for i := 0; i < len(id); i++ {
+		switch c := id[i]; {
+		case c >= 'a' && c <= 'z', c >= 'A' && c <= 'Z', c >= '0' && c <= '9':
+		case c == '-', c == '_', c == '.', c == ':', c == '+', c == '=', c == '/':
+		default:
+			return false
+		}
+	}
+	return true
+}

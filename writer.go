@@ -89,7 +89,11 @@ type Writer struct {
 // [FormatCode]), an alternate's media type is taken, or the rate-limit
 // options are invalid.
 func NewWriter(opts WriterOptions) (*Writer, error) {
-	cf, err := compileFormat(opts.Format, opts.Codes)
+	f := opts.Format
+	if f.isZero() {
+		f = FlatFormat()
+	}
+	cf, err := compileFormat(f, opts.Codes)
 	if err != nil {
 		return nil, err
 	}
@@ -188,14 +192,14 @@ func (ew *Writer) Render(h http.Header, r *http.Request, err error) (status int,
 	if h == nil {
 		h = http.Header{}
 	}
-	var rs response
+	var rs errResponse
 	ew.begin(&rs, r, stateOf(r), err)
 	buf := getBuffer()
 	out := ew.renderBody(&rs, (*buf)[:0])
 	body = slices.Clone(out)
 	*buf = out[:0]
 	putBuffer(buf)
-	ew.setHeaders(h, &rs)
+	ew.headers(h, &rs)
 	ew.finish(&rs)
 	return rs.status, body
 }
@@ -219,10 +223,10 @@ func (ew *Writer) SetRateLimit(h http.Header, buckets ...Bucket) {
 	ew.rateLimit.set(h, ew.rateLimit.now(), buckets, 0, retryIfDenied)
 }
 
-// response is the state of one error on its way to the wire, built step by
+// errResponse is the state of one error on its way to the wire, built step by
 // step: resolve, prepare, choose the format, localize, render, set headers,
 // log.
-type response struct {
+type errResponse struct {
 	r          *http.Request
 	st         *requestState
 	orig       error     // what the handler returned
@@ -242,11 +246,11 @@ func (ew *Writer) write(w http.ResponseWriter, r *http.Request, st *requestState
 		ew.log(r, slog.LevelError, "envelope: error after the response started; nothing written", e, err, 0)
 		return
 	}
-	var rs response
+	var rs errResponse
 	ew.begin(&rs, r, st, err)
 	buf := getBuffer()
 	body := ew.renderBody(&rs, (*buf)[:0])
-	ew.setHeaders(w.Header(), &rs)
+	ew.headers(w.Header(), &rs)
 	w.WriteHeader(rs.status)
 	if r == nil || r.Method != http.MethodHead {
 		if _, werr := w.Write(body); werr != nil {
@@ -262,7 +266,7 @@ func (ew *Writer) write(w http.ResponseWriter, r *http.Request, st *requestState
 
 // begin runs the steps before the render: resolve the error, let Prepare
 // change it, choose the format, the status and the language.
-func (ew *Writer) begin(rs *response, r *http.Request, st *requestState, err error) {
+func (ew *Writer) begin(rs *errResponse, r *http.Request, st *requestState, err error) {
 	rs.r, rs.st, rs.orig = r, st, err
 	rs.e, rs.unexpected = resolve(err)
 	if ew.prepare != nil {
@@ -295,7 +299,7 @@ func (ew *Writer) begin(rs *response, r *http.Request, st *requestState, err err
 }
 
 // callPrepare runs the Prepare hook, recovering a panic as a generic 500.
-func (ew *Writer) callPrepare(rs *response) (out *APIError) {
+func (ew *Writer) callPrepare(rs *errResponse) (out *APIError) {
 	defer func() {
 		if p := recover(); p != nil {
 			ew.log(rs.r, slog.LevelError, "envelope: Prepare panicked; rendering a generic 500", rs.e, fmt.Errorf("panic: %s", safePanicText(p)), 0)
@@ -309,7 +313,7 @@ func (ew *Writer) callPrepare(rs *response) (out *APIError) {
 }
 
 // title returns the {{title}} of the error (see [Format.Body]).
-func (ew *Writer) title(rs *response, accept []string) string {
+func (ew *Writer) title(rs *errResponse, accept []string) string {
 	ent := rs.in.entry
 	if t := ent.attrs["title"]; t != "" {
 		return t
@@ -342,7 +346,7 @@ func instancePath(p string) string {
 
 // renderBody renders rs's body into dst; details and extensions that fail
 // to marshal are left out.
-func (ew *Writer) renderBody(rs *response, dst []byte) []byte {
+func (ew *Writer) renderBody(rs *errResponse, dst []byte) []byte {
 	body, err := rs.cf.render(dst, &rs.in)
 	if err != nil {
 		rs.marshalErr = err
@@ -353,7 +357,7 @@ func (ew *Writer) renderBody(rs *response, dst []byte) []byte {
 }
 
 // finish logs the error and calls the OnError hooks.
-func (ew *Writer) finish(rs *response) {
+func (ew *Writer) finish(rs *errResponse) {
 	if rs.marshalErr != nil {
 		ew.log(rs.r, slog.LevelError, "envelope: details or extension did not marshal; left out", rs.e, rs.marshalErr, rs.status)
 	}
@@ -370,7 +374,7 @@ func (ew *Writer) finish(rs *response) {
 	}
 }
 
-func (ew *Writer) callOnError(rs *response, f func(*http.Request, int, *APIError)) {
+func (ew *Writer) callOnError(rs *errResponse, f func(*http.Request, int, *APIError)) {
 	defer func() {
 		if p := recover(); p != nil {
 			ew.log(rs.r, slog.LevelError, "envelope: OnError panicked", rs.e, fmt.Errorf("panic: %s", safePanicText(p)), rs.status)
@@ -421,10 +425,75 @@ func compileAlternates(main *compiledFormat, fs []Format, codes *Codes) ([]*comp
 	return out, nil
 }
 
-// ctxOf returns r's context, or the background context for a nil r.
-func ctxOf(r *http.Request) context.Context {
-	if r == nil {
-		return context.Background()
+// headers runs the header step for rs and logs the error headers it left
+// out.
+func (ew *Writer) headers(h http.Header, rs *errResponse) {
+	arr := headerValues(rs.st, rs.cf.mediaType, rs.in.requestID)
+	p := headerPolicy{localized: ew.localized, negotiated: len(ew.alternates) > 0, rateLimit: ew.rateLimit}
+	for _, k := range setHeaders(h, p, rs.cf, &rs.in, rs.loc.language, arr) {
+		ew.log(rs.r, slog.LevelWarn, "envelope: error header left out (invalid, or not an error's to set)", rs.e, headerError(k), rs.status)
 	}
-	return r.Context()
 }
+
+// log writes one record through the writer's logger.
+func (ew *Writer) log(r *http.Request, level slog.Level, msg string, e *APIError, cause error, status int) {
+	id := ""
+	if st := stateOf(r); st != nil {
+		id = st.id
+	}
+	logRecord(ew.logger, r, id, level, msg, e, cause, status)
+}
+
+// ctxKey is the unexported context key for the per-request state; no other
+// package can read or overwrite it.
+type ctxKey struct{}
+
+// requestState is what the middleware attaches to a request: one context
+// value (one allocation) for everything this package needs later.
+type requestState struct {
+	id     string
+	writer *Writer
+	// values holds the header values a writer sets (see headerValues),
+	// part of this request's one allocation; fill it with fill.
+	values headerArray
+}
+
+func stateFrom(ctx context.Context) *requestState {
+	if ctx == nil {
+		return nil
+	}
+	st, _ := ctx.Value(ctxKey{}).(*requestState)
+	return st
+}
+
+// stateOf returns the state r's context carries, or nil.
+func stateOf(r *http.Request) *requestState {
+	if r == nil {
+		return nil
+	}
+	return stateFrom(r.Context())
+}
+
+// fill records in st the values a writer will set for st's ID and writer.
+// Call it once st.id and st.writer are set, before the state is shared.
+func (st *requestState) fill() {
+	ew := st.writer
+	if ew == nil {
+		ew = defaultWriter()
+	}
+	st.values = headerArray{ew.format.mediaType, "nosniff", "no-store", st.id}
+}
+
+
+// headerValues returns the array for one response: the request's own when
+// the middleware made it for this media type and ID (the common case, no
+// allocation), else a new one. The array is never shared between requests:
+// a handler that changes a header value in place (as in
+// h["Cache-Control"][0] = "...") changes only its own response.
+func headerValues(st *requestState, mediaType, id string) *headerArray {
+	if st != nil && st.values[slotNosniff] != "" && st.values[slotContentType] == mediaType && st.values[slotRequestIDHeader] == id {
+		return &st.values
+	}
+	return &headerArray{mediaType, "nosniff", "no-store", id}
+}
+
