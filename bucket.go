@@ -50,4 +50,3 @@ func (b *Bucket) retryAt() time.Time {
 	}
 	return b.RetryAt
 }
-

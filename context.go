@@ -39,4 +39,3 @@ func ContextWithWriter(ctx context.Context, ew *Writer) context.Context {
 	st.fill()
 	return context.WithValue(ctx, ctxKey{}, st)
 }
-

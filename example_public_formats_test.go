@@ -269,4 +269,3 @@ func ExampleFormat_problemTypes() {
 	// 403 application/problem+json
 	// {"type":"https://example.com/probs/out-of-credit","title":"You do not have enough credit.","status":403,"detail":"Your current balance is 30, but that costs 50.","instance":"/v1/customers","code":"out_of_credit","requestId":"req_1","balance":30}
 }
-

@@ -88,4 +88,3 @@ func englishMessage(key string, args []any) (string, bool) {
 	}
 	return b.String(), true
 }
-

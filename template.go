@@ -87,8 +87,8 @@ type node struct {
 	codeSlot int        // slotCode: index among the template's code placeholders
 
 	members    []*objMember // nodeObject
-	keyed      *node     // nodeObject: the value of its "{{field}}" member
-	extensions bool      // nodeObject: the error's extension members go here
+	keyed      *node        // nodeObject: the value of its "{{field}}" member
+	extensions bool         // nodeObject: the error's extension members go here
 	reserved   map[string]bool
 
 	elems   []*node // nodeArray

@@ -484,7 +484,6 @@ func (st *requestState) fill() {
 	st.values = headerArray{ew.format.mediaType, "nosniff", "no-store", st.id}
 }
 
-
 // headerValues returns the array for one response: the request's own when
 // the middleware made it for this media type and ID (the common case, no
 // allocation), else a new one. The array is never shared between requests:
@@ -496,4 +495,3 @@ func headerValues(st *requestState, mediaType, id string) *headerArray {
 	}
 	return &headerArray{mediaType, "nosniff", "no-store", id}
 }
-
