@@ -1,10 +1,17 @@
 package envelope
 
 import (
-	"fmt"
 	"strconv"
 	"strings"
+	"sync"
+
+	"golang.org/x/text/language"
+	"golang.org/x/text/message"
 )
+
+// englishPrinter formats arguments as English writes them; built on first
+// use.
+var englishPrinter = sync.OnceValue(func() *message.Printer { return message.NewPrinter(language.English) })
 
 // This file is the table of the library's own messages: those of the errors
 // the library makes itself (a request body over the limit, a malformed JSON
@@ -61,8 +68,9 @@ var libraryEN = map[string]string{
 }
 
 // englishMessage returns the English library message key with args
-// substituted plainly (no locale formatting), for [APIError.Message]; a
-// writer renders it through its [Localizer].
+// substituted, numbers formatted as English writes them (1,048,576), for
+// [APIError.Message]; a writer renders the same text through its
+// [Localizer], or the one a catalog gives.
 func englishMessage(key string, args []any) (string, bool) {
 	t, ok := libraryEN[key]
 	if !ok {
@@ -79,7 +87,7 @@ func englishMessage(key string, args []any) (string, bool) {
 		if c == '{' {
 			end := strings.IndexByte(t[i:], '}')
 			if n, err := strconv.Atoi(t[i+1 : i+end]); err == nil && n < len(args) {
-				fmt.Fprint(&b, args[n])
+				englishPrinter().Fprint(&b, args[n])
 				i += end
 				continue
 			}

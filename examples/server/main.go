@@ -39,13 +39,17 @@ import (
 	"github.com/apienvelope/envelope"
 )
 
-// errInUse is a domain code of this API, registered once at start-up.
-var errInUse = envelope.MustRegister(envelope.CodeInfo{
-	Code:        "in_use",
+// codeInUse is a domain code of this API, declared once in codes below.
+const codeInUse envelope.Code = "in_use"
+
+// codes is this API's table of codes: the built-in ones and its own. The
+// writer, a client's parser and the generated documents all take it.
+var codes = []envelope.CodeInfo{{
+	Code:        codeInUse,
 	Status:      http.StatusConflict,
-	Message:     "The flag is still referenced.", // without a Localizer
+	Message:     "The flag is still referenced.", // without a catalog entry
 	Description: "Deleting a flag that other flags depend on.",
-})
+}}
 
 // messages holds this API's own translations: the in_use message in each
 // language the server offers. Built-in codes and field keys need none.
@@ -66,11 +70,20 @@ type store struct {
 	flags map[string]flagDef
 }
 
-// newServer returns the API's handler: the routes, then the router's
-// 404/405 envelopes and the body limit, then the default chain (request ID,
-// security headers, panic recovery) around it all.
+// newServer returns the API's handler: the routes inside the chain
+// (request ID, security headers, panic recovery, a 1 MiB body limit, the
+// router's 404/405 as envelopes).
 func newServer(logger *slog.Logger) (http.Handler, error) {
-	catalog, err := envelope.LoadCatalogFS(messages, "messages.json")
+	table, err := envelope.NewCodes(codes...)
+	if err != nil {
+		return nil, err
+	}
+	f, err := messages.Open("messages.json")
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	catalog, err := envelope.LoadCatalog(f)
 	if err != nil {
 		return nil, err
 	}
@@ -78,7 +91,8 @@ func newServer(logger *slog.Logger) (http.Handler, error) {
 	if err != nil {
 		return nil, err
 	}
-	ew, err := envelope.NewErrorWriter(envelope.Config{
+	ew, err := envelope.NewWriter(envelope.WriterOptions{
+		Codes:      table,
 		Logger:     logger,
 		Localizer:  loc,
 		Alternates: []envelope.Format{envelope.ProblemFormat()},
@@ -86,7 +100,7 @@ func newServer(logger *slog.Logger) (http.Handler, error) {
 	if err != nil {
 		return nil, err
 	}
-	mw, err := envelope.Middleware(envelope.MiddlewareOptions{ErrorWriter: ew, Logger: logger})
+	mw, err := envelope.Middleware(envelope.MiddlewareOptions{Writer: ew, MaxBodyBytes: 1 << 20})
 	if err != nil {
 		return nil, err
 	}
@@ -107,7 +121,7 @@ func newServer(logger *slog.Logger) (http.Handler, error) {
 	mux.HandleFunc("GET /boom", func(http.ResponseWriter, *http.Request) {
 		panic("the example server's deliberate panic")
 	})
-	return mw(envelope.RouterErrors(envelope.BodyLimit(1 << 20)(mux))), nil
+	return mw(mux), nil
 }
 
 func (s *store) get(w http.ResponseWriter, r *http.Request) error {
@@ -116,7 +130,7 @@ func (s *store) get(w http.ResponseWriter, r *http.Request) error {
 	s.mu.Unlock()
 	if !ok {
 		// No explicit message: the catalog's, in the client's language.
-		return envelope.ErrNotFound
+		return envelope.NotFound("")
 	}
 	return writeJSON(w, http.StatusOK, f)
 }
@@ -126,7 +140,7 @@ func (s *store) create(w http.ResponseWriter, r *http.Request) error {
 		Key     string `json:"key"`
 		Enabled *bool  `json:"enabled"`
 	}
-	if err := envelope.DecodeJSON(r, &in); err != nil {
+	if err := envelope.DecodeRequest(r, &in); err != nil {
 		return err
 	}
 	// Field errors name a message key (their code) and leave the text to
@@ -163,7 +177,7 @@ func (s *store) delete(w http.ResponseWriter, r *http.Request) error {
 	for _, f := range s.flags {
 		for _, dep := range f.DependsOn {
 			if dep == key {
-				return errInUse.WithArgs(f.Key).WithField("dependents", "flag."+f.Key)
+				return envelope.New(codeInUse, "").WithArgs(f.Key).WithField("dependents", "flag."+f.Key)
 			}
 		}
 	}
