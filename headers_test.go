@@ -136,3 +136,55 @@ func TestLocalizedHeaderValuesAreNotShared(t *testing.T) {
 		assert.Equal(t, []string{"Accept-Language", "Accept"}, resp.Header.Values("Vary"))
 	}
 }
+
+// TestErrorThroughTheChainAllocatesNoMoreThanTheFloor holds the header
+// step to the map growth it causes: on the fresh header map net/http gives
+// each response, behind the middleware (which leaves its own headers in
+// it), an error written by a Writer allocates no more than the same chain
+// writing the same body and headers precomputed, with direct canonical
+// keys and one per-response array of values (the like-for-like floor). A Go
+// map of eight entries grows into a table on the next assignment, so the
+// order of assignments decides this.
+func TestErrorThroughTheChainAllocatesNoMoreThanTheFloor(t *testing.T) {
+	ew := quietWriter(t)
+	cases := map[string]*APIError{
+		"static":       NotFound("Flag not found"),
+		"validation 2": Validation("email is required").WithField("email", "must be a valid email address").WithField("name", "is required"),
+	}
+	for name, e := range cases {
+		t.Run(name, func(t *testing.T) {
+			r := httptest.NewRequest(http.MethodGet, "/flags/x", nil)
+			r.Header.Set("X-Request-Id", "req-incoming-1")
+			// The body the writer sends, rendered once for the floor.
+			_, body := ew.Render(nil, r.WithContext(ContextWithRequestID(r.Context(), "req-incoming-1")), e)
+			status := e.Status()
+			floor := chainFor(t, ew, MiddlewareOptions{}, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+				// The keys the chain set already first, so that the
+				// map grows no more than it must.
+				h := w.Header()
+				vals := &[4]string{"application/json", "nosniff", "no-store", RequestIDFrom(r.Context())}
+				h["X-Content-Type-Options"] = vals[1:2:2]
+				h["X-Request-Id"] = vals[3:4:4]
+				h["Content-Type"] = vals[0:1:1]
+				h["Cache-Control"] = vals[2:3:3]
+				w.WriteHeader(status)
+				_, _ = w.Write(body)
+			}))
+			writer := chainFor(t, ew, MiddlewareOptions{}, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+				Write(w, r, e)
+			}))
+			measure := func(h http.Handler) float64 {
+				return testing.AllocsPerRun(200, func() {
+					w := &discardWriter{h: make(http.Header)} // fresh, as net/http gives
+					h.ServeHTTP(w, r)
+					if w.status != status {
+						t.Fatalf("status %d", w.status)
+					}
+				})
+			}
+			floorAllocs, writerAllocs := measure(floor), measure(writer)
+			t.Logf("floor %.0f allocs, writer %.0f allocs", floorAllocs, writerAllocs)
+			assert.LessOrEqual(t, writerAllocs, floorAllocs, "the writer allocates more than the floor")
+		})
+	}
+}

@@ -36,9 +36,17 @@ type renderInput struct {
 // value (details or an extension) fails to marshal; the caller then renders
 // again with in.details false.
 func (cf *compiledFormat) render(dst []byte, in *renderInput) ([]byte, error) {
-	r := renderer{in: in, field: -1}
-	if len(in.fields) > 0 {
+	r := renderer{in: *in, field: -1}
+	if n := len(in.fields); n > 0 {
 		r.field = 0 // outside sections, field placeholders are the first field's
+		if cf.t.keyed {
+			if n <= len(r.short) {
+				linkFieldGroups(in.fields, r.short[:n])
+			} else {
+				r.long = make([]fieldLink, n)
+				linkFieldGroups(in.fields, r.long)
+			}
+		}
 	}
 	start := len(dst)
 	dst, _ = r.node(dst, cf.t.root, true)
@@ -59,11 +67,22 @@ func (cf *compiledFormat) render(dst []byte, in *renderInput) ([]byte, error) {
 
 // renderer walks a template for one error.
 type renderer struct {
-	in    *renderInput
+	in    renderInput // a copy, so that no error it returns can hold the caller's
 	field int  // the current field error, -1 for none
 	group bool // in the value of a map keyed by field: field is its first error
-	links []fieldLink
+	// The groups of fields by path, for maps keyed by field: in short, an
+	// array of the renderer's own, or else in long.
+	short [stackFieldList]fieldLink
+	long  []fieldLink
 	err   error
+}
+
+// link returns the link of field error i.
+func (r *renderer) link(i int) fieldLink {
+	if r.long != nil {
+		return r.long[i]
+	}
+	return r.short[i]
 }
 
 // node appends n and reports whether it is present; an absent node's bytes
@@ -97,7 +116,7 @@ func (r *renderer) node(dst []byte, n *node, root bool) ([]byte, bool) {
 
 // bare appends a placeholder that is a whole JSON value.
 func (r *renderer) bare(dst []byte, n *node) ([]byte, bool) {
-	in := r.in
+	in := &r.in
 	switch n.slot {
 	case slotCode:
 		return append(dst, in.entry.wire[n.codeSlot]...), true
@@ -119,7 +138,7 @@ func (r *renderer) bare(dst []byte, n *node) ([]byte, bool) {
 
 // str appends a string with a placeholder, or reports it absent.
 func (r *renderer) str(dst []byte, n *node) ([]byte, bool) {
-	in := r.in
+	in := &r.in
 	mark := len(dst)
 	dst = append(dst, '"')
 	dst = append(dst, n.pre...)
@@ -164,7 +183,7 @@ func (r *renderer) str(dst []byte, n *node) ([]byte, bool) {
 			}
 			dst = appendJSONStringContent(dst, v)
 		case slotFieldMessage:
-			if r.group && r.links[r.field].next != 0 {
+			if r.group && r.link(r.field).next != 0 {
 				dst = appendJSONStringContent(dst, truncateMessage(r.joined()))
 			} else {
 				dst = appendJSONStringContent(dst, truncateMessage(f.Message))
@@ -178,12 +197,12 @@ func (r *renderer) str(dst []byte, n *node) ([]byte, bool) {
 // joined returns the messages of the current group, joined with "; ".
 func (r *renderer) joined() string {
 	var b strings.Builder
-	for k := r.field; ; k = int(r.links[k].next) {
+	for k := r.field; ; k = int(r.link(k).next) {
 		if k != r.field {
 			b.WriteString("; ")
 		}
 		b.WriteString(r.in.fields[k].Message)
-		if r.links[k].next == 0 {
+		if r.link(k).next == 0 {
 			return b.String()
 		}
 	}
@@ -243,12 +262,11 @@ func (r *renderer) keyed(dst []byte, val *node) ([]byte, bool) {
 	if len(fields) == 0 {
 		return dst, false
 	}
-	r.groupFields()
 	saved, savedGroup := r.field, r.group
 	defer func() { r.field, r.group = saved, savedGroup }()
 	any := false
 	for i := range fields {
-		if r.links[i].follower {
+		if r.link(i).follower {
 			continue
 		}
 		mark := len(dst)
@@ -269,15 +287,6 @@ func (r *renderer) keyed(dst []byte, val *node) ([]byte, bool) {
 		any = true
 	}
 	return dst, any
-}
-
-// groupFields links the field errors that share a path, once per render.
-func (r *renderer) groupFields() {
-	if r.links != nil {
-		return
-	}
-	r.links = make([]fieldLink, len(r.in.fields))
-	linkFieldGroups(r.in.fields, r.links)
 }
 
 func (r *renderer) array(dst []byte, n *node, root bool) ([]byte, bool) {
@@ -338,8 +347,8 @@ func (r *renderer) section(dst []byte, elem *node) ([]byte, bool) {
 	switch {
 	case savedGroup:
 		r.group = false
-		for k := saved; ; k = int(r.links[k].next) {
-			if !emit(k) || r.links[k].next == 0 {
+		for k := saved; ; k = int(r.link(k).next) {
+			if !emit(k) || r.link(k).next == 0 {
 				break
 			}
 		}

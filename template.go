@@ -113,6 +113,7 @@ type template struct {
 	codeSlots []*node // every {{code}} placeholder, in document order
 	uses      map[slotKind]bool
 	attrs     []string // attribute names of {{attr NAME}}, in document order
+	keyed     bool     // some object is keyed by field path
 }
 
 // parseTemplate parses and checks a body template. Errors give the byte
@@ -468,6 +469,7 @@ func (p *tparser) object(depth int) (*node, error) {
 				}
 				n.keyed = val
 				n.dyn = true
+				p.t.keyed = true
 				break
 			}
 			if strings.Contains(raw, "{{") {

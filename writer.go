@@ -195,12 +195,12 @@ func (ew *Writer) Render(h http.Header, r *http.Request, err error) (status int,
 	var rs errResponse
 	ew.begin(&rs, r, stateOf(r), err)
 	buf := getBuffer()
-	out := ew.renderBody(&rs, (*buf)[:0])
+	out, merr := ew.renderBody(&rs, (*buf)[:0])
 	body = slices.Clone(out)
 	*buf = out[:0]
 	putBuffer(buf)
 	ew.headers(h, &rs)
-	ew.finish(&rs)
+	ew.finish(&rs, merr)
 	return rs.status, body
 }
 
@@ -236,7 +236,6 @@ type errResponse struct {
 	status     int
 	loc        localized
 	in         renderInput
-	marshalErr error // details or an extension did not marshal
 }
 
 // write renders err on w: the write path, top down.
@@ -249,7 +248,7 @@ func (ew *Writer) write(w http.ResponseWriter, r *http.Request, st *requestState
 	var rs errResponse
 	ew.begin(&rs, r, st, err)
 	buf := getBuffer()
-	body := ew.renderBody(&rs, (*buf)[:0])
+	body, merr := ew.renderBody(&rs, (*buf)[:0])
 	ew.headers(w.Header(), &rs)
 	w.WriteHeader(rs.status)
 	if r == nil || r.Method != http.MethodHead {
@@ -261,7 +260,7 @@ func (ew *Writer) write(w http.ResponseWriter, r *http.Request, st *requestState
 	}
 	*buf = body[:0]
 	putBuffer(buf)
-	ew.finish(&rs)
+	ew.finish(&rs, merr)
 }
 
 // begin runs the steps before the render: resolve the error, let Prepare
@@ -345,21 +344,21 @@ func instancePath(p string) string {
 }
 
 // renderBody renders rs's body into dst; details and extensions that fail
-// to marshal are left out.
-func (ew *Writer) renderBody(rs *errResponse, dst []byte) []byte {
+// to marshal are left out, and the marshalling error is returned.
+func (ew *Writer) renderBody(rs *errResponse, dst []byte) ([]byte, error) {
 	body, err := rs.cf.render(dst, &rs.in)
 	if err != nil {
-		rs.marshalErr = err
 		rs.in.details = false
 		body, _ = rs.cf.render(dst[:0], &rs.in)
 	}
-	return body
+	return body, err
 }
 
-// finish logs the error and calls the OnError hooks.
-func (ew *Writer) finish(rs *errResponse) {
-	if rs.marshalErr != nil {
-		ew.log(rs.r, slog.LevelError, "envelope: details or extension did not marshal; left out", rs.e, rs.marshalErr, rs.status)
+// finish logs the error (and a marshalling error of its details) and calls
+// the OnError hooks.
+func (ew *Writer) finish(rs *errResponse, marshalErr error) {
+	if marshalErr != nil {
+		ew.log(rs.r, slog.LevelError, "envelope: details or extension did not marshal; left out", rs.e, marshalErr, rs.status)
 	}
 	switch {
 	case rs.unexpected:
