@@ -8,12 +8,14 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"log"
 	"log/slog"
 	"net"
 	"net/http"
 	"net/http/httptest"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"sync"
 	"testing"
@@ -66,6 +68,22 @@ func do(t testing.TB, srv *httptest.Server, method, path string, header http.Hea
 	require.NoError(t, err)
 	return resp, b
 }
+
+// serveLogged starts a real server whose own error log (net/http's "http:
+// panic serving", "superfluous WriteHeader", ...) is captured. Read the log
+// after srv.Close, which waits for the server's handlers to return.
+func serveLogged(t testing.TB, h http.Handler) (*httptest.Server, *syncBuffer) {
+	t.Helper()
+	buf := &syncBuffer{}
+	srv := httptest.NewUnstartedServer(h)
+	srv.Config.ErrorLog = log.New(buf, "", 0)
+	srv.Start()
+	t.Cleanup(srv.Close)
+	return srv, buf
+}
+
+// uuidV4 matches a lowercase random (version 4) UUID.
+var uuidV4 = regexp.MustCompile(`^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$`)
 
 // fetch is do with the request headers given as name, value pairs.
 func fetch(t testing.TB, srv *httptest.Server, method, path string, body io.Reader, header ...string) (*http.Response, []byte) {
