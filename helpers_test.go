@@ -110,6 +110,18 @@ func waitFor(t testing.TB, ch <-chan struct{}, what string) {
 	}
 }
 
+// receive waits for a value on ch, failing the test after waitBound.
+func receive[T any](t testing.TB, ch <-chan T, what string) T {
+	t.Helper()
+	select {
+	case v := <-ch:
+		return v
+	case <-time.After(waitBound):
+		t.Fatalf("timed out waiting for %s", what)
+		panic("unreachable")
+	}
+}
+
 // rawGet sends a GET over a fresh connection and returns it with a reader
 // positioned after the request, so the test controls when to hang up.
 func rawGet(t testing.TB, addr, path string) (net.Conn, *bufio.Reader) {

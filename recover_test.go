@@ -216,11 +216,7 @@ func TestRecoverAbortHandlerPropagates(t *testing.T) {
 				_ = resp.Body.Close()
 			}
 			require.Error(t, err, "the response is aborted")
-			var p any
-			select {
-			case p = <-got:
-			case <-t.Context().Done():
-			}
+			p := receive(t, got, "the panic out of the chain")
 			assert.Same(t, http.ErrAbortHandler, p, "re-panicked as http.ErrAbortHandler itself")
 			srv.Close()
 			assert.Empty(t, rec.all(), "an abort is not logged")
@@ -365,12 +361,8 @@ func TestRecoverOnErrorSeesPanicError(t *testing.T) {
 					assert.NotContains(t, v, "goroutine", k)
 				}
 			}
-			var s seen
-			select {
-			case s = <-got:
-			case <-t.Context().Done():
-			}
-			require.NotNil(t, s.e, "OnError was called")
+			s := receive(t, got, "the OnError call")
+			require.NotNil(t, s.e)
 			assert.Equal(t, http.StatusInternalServerError, s.status)
 			assert.Equal(t, CodeInternal, s.e.Code())
 			var pe *PanicError

@@ -141,11 +141,7 @@ func TestRouterErrorsThroughPrepareAndOnError(t *testing.T) {
 	resp, body := do(t, srv, http.MethodGet, "/nowhere", nil, nil)
 	assert.Equal(t, http.StatusNotFound, resp.StatusCode)
 	assert.Equal(t, "No such route.", decodeBody(t, body)["message"])
-	select {
-	case c := <-seen:
-		assert.Equal(t, CodeNotFound, c)
-	case <-t.Context().Done():
-	}
+	assert.Equal(t, CodeNotFound, receive(t, seen, "the OnError call"))
 }
 
 // PlainRouterPages turns the router step off: the router's pages pass
