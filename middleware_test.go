@@ -194,7 +194,10 @@ type secretError string
 func (e secretError) Error() string { return string(e) }
 
 // Inside the chain, the package-level Write renders with the chain's
-// Writer and warns of nothing; nested chains keep an explicit Writer.
+// Writer and warns of nothing. Nested chains: an outer chain's explicit
+// Writer survives an inner chain without one, and an inner chain's own
+// Writer wins, whatever lies between the two; the same goes for the 500 of
+// a panic and the router's 404.
 func TestWriteInsideChainUsesChainWriter(t *testing.T) {
 	defaultLog := captureDefaultLog(t)
 	problem := newWriter(t, WriterOptions{Format: ProblemFormat()})
@@ -205,7 +208,6 @@ func TestWriteInsideChainUsesChainWriter(t *testing.T) {
 	require.NoError(t, err)
 	withDefault, err := Middleware(MiddlewareOptions{})
 	require.NoError(t, err)
-	fail := HandlerFunc(func(http.ResponseWriter, *http.Request) error { return Conflict("") })
 	withValue := func(next http.Handler) http.Handler {
 		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 			type k struct{}
@@ -217,38 +219,55 @@ func TestWriteInsideChainUsesChainWriter(t *testing.T) {
 			next.ServeHTTP(unwrapOnly{w}, r)
 		})
 	}
+	compose := func(mws ...func(http.Handler) http.Handler) func(http.Handler) http.Handler {
+		return func(h http.Handler) http.Handler {
+			for i := len(mws) - 1; i >= 0; i-- {
+				h = mws[i](h)
+			}
+			return h
+		}
+	}
+	mux := http.NewServeMux()
+	mux.Handle("GET /things", HandlerFunc(func(http.ResponseWriter, *http.Request) error { return Conflict("") }))
+	mux.HandleFunc("GET /panic", func(http.ResponseWriter, *http.Request) { panic("boom") })
 	tests := []struct {
 		name    string
-		h       http.Handler
+		wrap    func(http.Handler) http.Handler
 		problem bool
 	}{
-		{"chain with a Writer", withProblem(fail), true},
-		{"chain without a Writer", withDefault(fail), false},
-		{"outer Writer, inner chain without", withProblem(withDefault(fail)), true},
-		{"outer Writer, inner chain without, value between", withProblem(withValue(withDefault(fail))), true},
-		{"outer Writer, inner chain without, writer replaced between", withProblem(newWriterBetween(withDefault(fail))), true},
-		{"inner Writer wins", withFlat(withProblem(fail)), true},
-		{"inner Writer wins, value between", withFlat(withValue(withProblem(fail))), true},
-		{"inner Writer wins, writer replaced between", withFlat(newWriterBetween(withProblem(fail))), true},
-		{"inner Writer wins over the default", withDefault(withProblem(fail)), true},
-		{"inner flat Writer wins", withProblem(withFlat(fail)), false},
+		{"chain with a Writer", withProblem, true},
+		{"chain without a Writer", withDefault, false},
+		{"outer Writer, inner chain without", compose(withProblem, withDefault), true},
+		{"outer Writer, inner chain without, value between", compose(withProblem, withValue, withDefault), true},
+		{"outer Writer, inner chain without, writer replaced between", compose(withProblem, newWriterBetween, withDefault), true},
+		{"inner Writer wins", compose(withFlat, withProblem), true},
+		{"inner Writer wins, value between", compose(withFlat, withValue, withProblem), true},
+		{"inner Writer wins, writer replaced between", compose(withFlat, newWriterBetween, withProblem), true},
+		{"inner Writer wins over the default", compose(withDefault, withProblem), true},
+		{"inner flat Writer wins", compose(withProblem, withFlat), false},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			srv := serve(t, tt.h)
-			resp, body := do(t, srv, http.MethodGet, "/things", http.Header{"X-Request-Id": {"req-1"}}, nil)
-			assert.Equal(t, http.StatusConflict, resp.StatusCode)
-			assert.Equal(t, []string{"req-1"}, resp.Header.Values("X-Request-Id"))
-			m := decodeBody(t, body)
-			if tt.problem {
-				assert.Equal(t, ProblemMediaType, resp.Header.Get("Content-Type"))
-				assert.Equal(t, 409.0, m["status"])
-				assert.Equal(t, "/things", m["instance"])
-			} else {
-				assert.Equal(t, "application/json", resp.Header.Get("Content-Type"))
-				assert.Equal(t, "conflict", m["code"])
+			srv := serve(t, tt.wrap(mux))
+			for _, c := range []struct {
+				path   string
+				status int
+				code   string
+			}{{"/things", 409, "conflict"}, {"/panic", 500, "internal"}, {"/nowhere", 404, "not_found"}} {
+				resp, body := do(t, srv, http.MethodGet, c.path, http.Header{"X-Request-Id": {"req-1"}}, nil)
+				assert.Equal(t, c.status, resp.StatusCode, c.path)
+				assert.Equal(t, []string{"req-1"}, resp.Header.Values("X-Request-Id"), c.path)
+				m := decodeBody(t, body)
+				if tt.problem {
+					assert.Equal(t, ProblemMediaType, resp.Header.Get("Content-Type"), c.path)
+					assert.Equal(t, float64(c.status), m["status"], c.path)
+					assert.Equal(t, c.path, m["instance"], c.path)
+				} else {
+					assert.Equal(t, "application/json", resp.Header.Get("Content-Type"), c.path)
+					assert.Equal(t, c.code, m["code"], c.path)
+				}
+				assert.Equal(t, "req-1", m["requestId"], c.path)
 			}
-			assert.Equal(t, "req-1", m["requestId"])
 			srv.Close()
 		})
 	}
