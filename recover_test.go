@@ -406,6 +406,29 @@ func TestRecoverAfterWrite(t *testing.T) {
 	assert.Empty(t, serverLog.String())
 }
 
+// A panic after the router step held back or replaced a 404 page is still
+// a panic before the response started: the clean 500, not the 404.
+func TestRecoverAfterRouterPage(t *testing.T) {
+	t.Parallel()
+	mw, rec := panicChain(t, MiddlewareOptions{})
+	srv := serve(t, mw(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path == "/bare" {
+			w.WriteHeader(http.StatusNotFound)
+		} else {
+			http.NotFound(w, r)
+		}
+		panic("after the router page")
+	})))
+	for _, path := range []string{"/bare", "/text"} {
+		resp, body := do(t, srv, http.MethodGet, path, nil, nil)
+		assert.Equal(t, http.StatusInternalServerError, resp.StatusCode, path)
+		assert.Equal(t, "application/json", resp.Header.Get("Content-Type"), path)
+		assert.Equal(t, "internal", decodeBody(t, body)["code"], path)
+		l := rec.waitRecord(t, "the panic of "+path, func(l loggedRecord) bool { return l.attrs["path"] == path })
+		assert.Equal(t, msgPanic, l.msg, path)
+	}
+}
+
 // A panicking log handler cannot take the server down.
 func TestRecoverLoggerPanics(t *testing.T) {
 	t.Parallel()
