@@ -8,12 +8,14 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"log"
 	"log/slog"
 	"net"
 	"net/http"
 	"net/http/httptest"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"sync"
 	"testing"
@@ -74,6 +76,22 @@ func do(t testing.TB, srv *httptest.Server, method, path string, header http.Hea
 	return resp, b
 }
 
+// serveLogged starts a real server whose own error log (net/http's "http:
+// panic serving", "superfluous WriteHeader", ...) is captured. Read the log
+// after srv.Close, which waits for the server's handlers to return.
+func serveLogged(t testing.TB, h http.Handler) (*httptest.Server, *syncBuffer) {
+	t.Helper()
+	buf := &syncBuffer{}
+	srv := httptest.NewUnstartedServer(h)
+	srv.Config.ErrorLog = log.New(buf, "", 0)
+	srv.Start()
+	t.Cleanup(srv.Close)
+	return srv, buf
+}
+
+// uuidV4 matches a lowercase random (version 4) UUID.
+var uuidV4 = regexp.MustCompile(`^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$`)
+
 // fetch is do with the request headers given as name, value pairs.
 func fetch(t testing.TB, srv *httptest.Server, method, path string, body io.Reader, header ...string) (*http.Response, []byte) {
 	t.Helper()
@@ -96,6 +114,18 @@ func waitFor(t testing.TB, ch <-chan struct{}, what string) {
 	case <-ch:
 	case <-time.After(waitBound):
 		t.Fatalf("timed out waiting for %s", what)
+	}
+}
+
+// receive waits for a value on ch, failing the test after waitBound.
+func receive[T any](t testing.TB, ch <-chan T, what string) T {
+	t.Helper()
+	select {
+	case v := <-ch:
+		return v
+	case <-time.After(waitBound):
+		t.Fatalf("timed out waiting for %s", what)
+		panic("unreachable")
 	}
 }
 

@@ -60,7 +60,9 @@ type MiddlewareOptions struct {
 // [ValidRequestID]) or a fresh random UUIDv4 ([NewRequestID]); an unsafe
 // one is replaced, never cleaned. The ID goes into the request context
 // ([RequestIDFrom]), onto every response's request ID header and into
-// every error body. Wrapped twice, the chain gives a request one ID.
+// every error body. Wrapped twice, the chain gives a request one ID; an
+// inner chain with a Writer of its own renders its requests' errors with
+// it, one without uses the outer chain's.
 //
 // Panics: a panic before the response started becomes a 500 internal
 // envelope with the generic message and the request ID (never the panic

@@ -69,12 +69,14 @@ func (c *requestContext) Value(key any) any {
 
 // begin chooses the request's ID and returns its state, with hdr holding
 // the ID, and the request to pass on. When r's context already carries the
-// chain's state (the middleware is wrapped twice), the state is reused and
-// r returned as is: no allocation.
+// chain's state (the middleware is wrapped twice) and this layer names no
+// other writer, the state is reused and r returned as is: no allocation.
+// An inner layer with a writer of its own keeps the outer layer's ID but
+// renders with its own writer.
 func (c *requestIDConfig) begin(r *http.Request) (*requestContext, *http.Request) {
 	parent := r.Context()
 	old := stateFrom(parent)
-	if rc, ok := parent.(*requestContext); ok && old == &rc.st {
+	if rc, ok := parent.(*requestContext); ok && old == &rc.st && (c.writer == nil || c.writer == rc.st.writer) {
 		return rc, r
 	}
 	rc := &requestContext{Context: parent}
