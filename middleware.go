@@ -99,10 +99,7 @@ func Middleware(opts MiddlewareOptions) (func(http.Handler) http.Handler, error)
 	id := newRequestIDConfig(opts.RequestID, opts.Writer)
 	rec := &recoverer{security: sec}
 	return func(next http.Handler) http.Handler {
-		if !opts.PlainRouterPages {
-			next = routerErrors(next)
-		}
-		return &chain{next: next, id: id, sec: sec, rec: rec, maxBody: opts.MaxBodyBytes}
+		return &chain{next: next, id: id, sec: sec, rec: rec, maxBody: opts.MaxBodyBytes, router: !opts.PlainRouterPages}
 	}, nil
 }
 
@@ -113,6 +110,7 @@ type chain struct {
 	sec     *securityHeaders
 	rec     *recoverer
 	maxBody int64
+	router  bool // turn routers' plain-text 404 and 405 pages into envelopes
 }
 
 func (c *chain) ServeHTTP(w http.ResponseWriter, r *http.Request) {
@@ -129,17 +127,25 @@ func (c *chain) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 	}
+	var router *routerErrorWriter
+	if c.router {
+		router = &rc.router
+		if rc.routerBusy { // the chain is wrapped twice: the outer uses it
+			router = &routerErrorWriter{}
+		}
+		rc.routerBusy = true
+	}
 	switch outer := chainWriter(w); {
 	case outer != nil:
-		c.rec.serve(c.next, w, r, outer, ew) // wrapped twice: share the outer wrapper
+		c.rec.serve(c.next, w, r, outer, ew, router) // wrapped twice: share the outer wrapper
 	case rc.rw.w != nil:
 		// The state came from an outer layer whose wrapper is not w (a
 		// handler in between replaced the writer): wrap afresh.
 		rw := &responseWriter{w: w}
-		c.rec.serve(c.next, rw.public(), r, rw, ew)
+		c.rec.serve(c.next, rw.public(), r, rw, ew, router)
 	default:
 		rc.rw.w = w
-		c.rec.serve(c.next, rc.rw.public(), r, &rc.rw, ew)
+		c.rec.serve(c.next, rc.rw.public(), r, &rc.rw, ew, router)
 	}
 }
 

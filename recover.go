@@ -17,8 +17,9 @@ type recoverer struct {
 }
 
 // serve calls next, recovering a panic. w is rw or one of its variants; ew
-// renders the 500 and logs.
-func (rc *recoverer) serve(next http.Handler, w http.ResponseWriter, r *http.Request, rw *responseWriter, ew *Writer) {
+// renders the 500 and logs. A non-nil router is the router step's wrapper,
+// put around w for next and finished when next returns.
+func (rc *recoverer) serve(next http.Handler, w http.ResponseWriter, r *http.Request, rw *responseWriter, ew *Writer, router *routerErrorWriter) {
 	normal := false
 	defer func() {
 		if normal {
@@ -33,7 +34,13 @@ func (rc *recoverer) serve(next http.Handler, w http.ResponseWriter, r *http.Req
 		}
 		rc.handle(w, r, rw, ew, p)
 	}()
-	next.ServeHTTP(w, r)
+	if router == nil {
+		next.ServeHTTP(w, r)
+	} else {
+		router.w = w
+		next.ServeHTTP(withCapabilities[*routerErrorWriter](router, w), r)
+		router.finish(r)
+	}
 	normal = true
 }
 

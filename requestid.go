@@ -56,6 +56,9 @@ type requestContext struct {
 	sec securityValues
 	rw  responseWriter
 	rnd [16]byte
+
+	router     routerErrorWriter // the router step's wrapper
+	routerBusy bool              // router is in use (the chain is wrapped twice)
 }
 
 // Value answers the package's context key with the state and forwards

@@ -10,10 +10,10 @@ import (
 // This file is the router step of the chain: a router's plain-text 404 and
 // 405 pages become error envelopes (see [MiddlewareOptions.PlainRouterPages]).
 
-// routerErrors wraps a router so that its plain-text 404 and 405 pages
-// become error envelopes: not_found (404) and method_not_allowed (405),
-// rendered by [Write] with the Writer in the request context. The 405
-// keeps the Allow header the router set (RFC 9110 §15.5.6).
+// The router step holds back a router's 404 or 405 and renders it as an
+// envelope: not_found (404) or method_not_allowed (405), with the Writer in
+// the request context; the 405 keeps the Allow header the router set (RFC
+// 9110 §15.5.6).
 //
 // It recognizes such a page by its status, 404 or 405, and either a
 // text/plain Content-Type (what [http.NotFound], [http.Error] and the Go
@@ -22,13 +22,6 @@ import (
 // response passes through unbuffered and unchanged, including a 404 the
 // handler wrote as JSON itself: a bare 404 or 405 is held back only until
 // the handler writes its first body byte or flushes.
-func routerErrors(next http.Handler) http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		rw := &routerErrorWriter{w: w}
-		next.ServeHTTP(withCapabilities[*routerErrorWriter](rw, w), r)
-		rw.finish(r)
-	})
-}
 
 // allowedMethods returns the methods of the Allow header, one per element.
 func allowedMethods(h http.Header) []string {
