@@ -241,17 +241,6 @@ type jsonMember struct {
 	value json.RawMessage
 }
 
-// get returns the value of the last member named name, as encoding/json
-// would.
-func (o jsonObject) get(name string) (json.RawMessage, bool) {
-	for i := len(o) - 1; i >= 0; i-- {
-		if o[i].name == name {
-			return o[i].value, true
-		}
-	}
-	return nil, false
-}
-
 // parseObject parses b, which must be exactly one JSON object, keeping
 // member order.
 func parseObject(b []byte) (jsonObject, error) {
