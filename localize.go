@@ -396,6 +396,8 @@ func appendArgsKey(b []byte, args []any) ([]byte, bool) {
 			b = strconv.AppendUint(append(b, 'u'), uint64(v), 10)
 		case uint64:
 			b = strconv.AppendUint(append(b, 'u'), v, 10)
+		case plainInt:
+			b = strconv.AppendInt(append(b, 'p'), int64(v), 10)
 		case string:
 			if len(v) > maxCachedArgBytes {
 				return nil, false

@@ -4,6 +4,9 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
+
+	"golang.org/x/text/feature/plural"
+	"golang.org/x/text/language"
 )
 
 // This file holds the messages that ship with the package: every built-in
@@ -59,6 +62,25 @@ var libraryEN = map[string]string{
 	keyJSONUnknownField: "The request body has an unknown field.",
 	keyJSONTrailing:     "The request body must hold a single JSON value.",
 	keyJSONInvalid:      "The request body could not be decoded.",
+}
+
+// plainInt is a number in a library message, such as a byte limit or a
+// byte offset. It prints as plain digits in every language ("1048576",
+// never "1,048,576"), as the English library texts have always written
+// such numbers, and selects plural forms like an integer.
+type plainInt int64
+
+// String returns the digits of n.
+func (n plainInt) String() string { return strconv.FormatInt(int64(n), 10) }
+
+// PluralForm implements [plural.Interface], so that a catalog may give a
+// library message plural forms on its number.
+func (n plainInt) PluralForm(t language.Tag, _ int) (plural.Form, int) {
+	i := int(int64(n) % 10_000_000) // as plural.Interface allows
+	if i < 0 {
+		i = -i
+	}
+	return plural.Cardinal.MatchPlural(t, i, 0, 0, 0, 0), i
 }
 
 // englishMessage returns the English library message key with args
