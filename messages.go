@@ -85,7 +85,8 @@ func (n plainInt) PluralForm(t language.Tag, _ int) (plural.Form, int) {
 
 // englishMessage returns the English library message key with args
 // substituted plainly (no locale formatting), for [APIError.Message]; a
-// writer renders it through its [Localizer].
+// writer renders it through its [Localizer]. Like the writer, it reports
+// false when args are too few for the message.
 func englishMessage(key string, args []any) (string, bool) {
 	t, ok := libraryEN[key]
 	if !ok {
@@ -101,7 +102,10 @@ func englishMessage(key string, args []any) (string, bool) {
 		}
 		if c == '{' {
 			end := strings.IndexByte(t[i:], '}')
-			if n, err := strconv.Atoi(t[i+1 : i+end]); err == nil && n < len(args) {
+			if n, err := strconv.Atoi(t[i+1 : i+end]); err == nil {
+				if n >= len(args) {
+					return "", false
+				}
 				fmt.Fprint(&b, args[n])
 				i += end
 				continue
