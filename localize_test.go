@@ -943,15 +943,18 @@ func TestLibraryMessagePluralForms(t *testing.T) {
 		{2500, "fr", "Au plus 2500 octets."},
 	}
 	for _, tt := range tests {
-		var resp *http.Response
-		var b localizedBody
-		if tt.limit > 0 {
-			resp, b = postDeclaringLength(t, limitedDecodeServer(t, ew, tt.limit), tt.limit+1, tt.lang)
-		} else { // no middleware takes a zero limit; a handler may still return one
-			resp, b = getLocalized(t, localizedServer(t, WriterOptions{Localizer: l}, &http.MaxBytesError{Limit: 0}), tt.lang)
-		}
-		assert.Equal(t, http.StatusRequestEntityTooLarge, resp.StatusCode)
-		assert.Equal(t, tt.want, b.Message, "%d in %s", tt.limit, tt.lang)
-		assert.Equal(t, tt.lang, resp.Header.Get("Content-Language"))
+		t.Run(fmt.Sprintf("%d/%s", tt.limit, tt.lang), func(t *testing.T) {
+			t.Parallel()
+			var resp *http.Response
+			var b localizedBody
+			if tt.limit > 0 {
+				resp, b = postDeclaringLength(t, limitedDecodeServer(t, ew, tt.limit), tt.limit+1, tt.lang)
+			} else { // no middleware takes a zero limit; a handler may still return one
+				resp, b = getLocalized(t, localizedServer(t, WriterOptions{Localizer: l}, &http.MaxBytesError{Limit: 0}), tt.lang)
+			}
+			assert.Equal(t, http.StatusRequestEntityTooLarge, resp.StatusCode)
+			assert.Equal(t, tt.want, b.Message)
+			assert.Equal(t, tt.lang, resp.Header.Get("Content-Language"))
+		})
 	}
 }
