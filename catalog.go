@@ -89,7 +89,8 @@ type Messages struct {
 	// (a request body over the limit, a malformed JSON body, ...), by key.
 	// An application's catalog that sets a library message's code, and
 	// not the message itself, replaces it too: "payload_too_large" in
-	// Codes replaces "body_limit".
+	// Codes replaces "body_limit". The numbers these messages take (a
+	// byte limit, a byte offset) print as plain digits in every language.
 	Library map[string]Message `json:"library,omitempty"`
 }
 

@@ -393,6 +393,8 @@ type discardWriter struct {
 	n      int
 }
 
+func newDiscardWriter() *discardWriter { return &discardWriter{h: make(http.Header)} }
+
 func (w *discardWriter) Header() http.Header { return w.h }
 func (w *discardWriter) WriteHeader(s int)   { w.status = s }
 func (w *discardWriter) Write(p []byte) (int, error) {

@@ -1,17 +1,13 @@
 package envelope
 
 import (
+	"fmt"
 	"strconv"
 	"strings"
-	"sync"
 
+	"golang.org/x/text/feature/plural"
 	"golang.org/x/text/language"
-	"golang.org/x/text/message"
 )
-
-// englishPrinter formats arguments as English writes them; built on first
-// use.
-var englishPrinter = sync.OnceValue(func() *message.Printer { return message.NewPrinter(language.English) })
 
 // This file is the table of the library's own messages: those of the errors
 // the library makes itself (a request body over the limit, a malformed JSON
@@ -67,10 +63,29 @@ var libraryEN = map[string]string{
 	keyJSONInvalid:      "The request body could not be decoded.",
 }
 
+// plainInt is a number in a library message, such as a byte limit or a
+// byte offset. It prints as plain digits in every language ("1048576",
+// never "1,048,576"), as the English library texts have always written
+// such numbers, and selects plural forms like an integer.
+type plainInt int64
+
+// String returns the digits of n.
+func (n plainInt) String() string { return strconv.FormatInt(int64(n), 10) }
+
+// PluralForm implements [plural.Interface], so that a catalog may give a
+// library message plural forms on its number.
+func (n plainInt) PluralForm(t language.Tag, _ int) (plural.Form, int) {
+	i := int(int64(n) % 10_000_000) // as plural.Interface allows
+	if i < 0 {
+		i = -i
+	}
+	return plural.Cardinal.MatchPlural(t, i, 0, 0, 0, 0), i
+}
+
 // englishMessage returns the English library message key with args
-// substituted, numbers formatted as English writes them (1,048,576), for
-// [APIError.Message]; a writer renders the same text through its
-// [Localizer], or the one a catalog gives.
+// substituted plainly (no locale formatting), for [APIError.Message]; a
+// writer renders it through its [Localizer]. Like the writer, it reports
+// false when args are too few for the message.
 func englishMessage(key string, args []any) (string, bool) {
 	t, ok := libraryEN[key]
 	if !ok {
@@ -86,8 +101,11 @@ func englishMessage(key string, args []any) (string, bool) {
 		}
 		if c == '{' {
 			end := strings.IndexByte(t[i:], '}')
-			if n, err := strconv.Atoi(t[i+1 : i+end]); err == nil && n < len(args) {
-				englishPrinter().Fprint(&b, args[n])
+			if n, err := strconv.Atoi(t[i+1 : i+end]); err == nil {
+				if n >= len(args) {
+					return "", false
+				}
+				fmt.Fprint(&b, args[n])
 				i += end
 				continue
 			}

@@ -396,6 +396,8 @@ func appendArgsKey(b []byte, args []any) ([]byte, bool) {
 			b = strconv.AppendUint(append(b, 'u'), uint64(v), 10)
 		case uint64:
 			b = strconv.AppendUint(append(b, 'u'), v, 10)
+		case plainInt:
+			b = strconv.AppendInt(append(b, 'p'), int64(v), 10)
 		case string:
 			if len(v) > maxCachedArgBytes {
 				return nil, false
@@ -613,7 +615,7 @@ func lenientAcceptLanguage(s string) []language.Tag {
 type localized struct {
 	message  string
 	fields   []FieldError // e's own when none needed a catalog message
-	language []string     // Content-Language; nil when no text came from a catalog
+	language []string     // Content-Language: of the message, else of the first catalog field message; nil when no text came from a catalog
 }
 
 // localize is the localize step of the write path: the public message of e
@@ -640,7 +642,7 @@ func (l *Localizer) localize(accept []string, e *APIError, status int, declared 
 		if f.Message != "" {
 			continue
 		}
-		s, ok := lm.fieldMessage(f)
+		s, lang, ok := lm.fieldMessage(f)
 		if !ok {
 			continue
 		}
@@ -648,7 +650,9 @@ func (l *Localizer) localize(accept []string, e *APIError, status int, declared 
 			fields = slices.Clone(e.fields)
 		}
 		fields[i].Message = s
-		out.language = lm.header
+		if out.language == nil {
+			out.language = lang
+		}
 	}
 	if fields != nil {
 		out.fields = fields
@@ -698,20 +702,24 @@ func (l *Localizer) codeMessage(accept []string, code Code) string {
 	return ""
 }
 
-func (lm *localeMessages) fieldMessage(f *FieldError) (string, bool) {
+// fieldMessage returns the catalog message of f in lm's language, and its
+// Content-Language: that of the language the message was written in, the
+// default language's when lm borrows it.
+func (lm *localeMessages) fieldMessage(f *FieldError) (string, []string, bool) {
 	key := f.key
 	if key == "" {
 		key = f.Code
 	}
 	if cm, ok := lm.fields[key]; ok {
 		if s, ok := cm.print(f.Args); ok {
-			return s, true
+			return s, cm.lang, true
 		}
 	}
 	if cm, ok := lm.fields["invalid"]; ok {
-		return cm.print(nil)
+		s, ok := cm.print(nil)
+		return s, cm.lang, ok
 	}
-	return "", false
+	return "", nil, false
 }
 
 // defaultLocalizer gives writers without a Localizer their English

@@ -52,7 +52,7 @@ func resolve(err error) (e *APIError, unexpected bool) {
 	var mbe *http.MaxBytesError
 	switch {
 	case errors.As(err, &mbe):
-		return &APIError{code: CodePayloadTooLarge, key: keyBodyLimit, args: []any{mbe.Limit}, cause: err}, false
+		return &APIError{code: CodePayloadTooLarge, key: keyBodyLimit, args: []any{plainInt(mbe.Limit)}, cause: err}, false
 	case errors.Is(err, context.DeadlineExceeded):
 		return &APIError{code: CodeTimeout, cause: err}, false
 	case errors.Is(err, context.Canceled):
@@ -101,7 +101,7 @@ func fromJSONError(err error) *APIError {
 	var te *json.UnmarshalTypeError
 	switch {
 	case errors.As(err, &se):
-		return &APIError{code: CodeInvalidRequest, key: keyJSONSyntax, args: []any{se.Offset}, cause: err}
+		return &APIError{code: CodeInvalidRequest, key: keyJSONSyntax, args: []any{plainInt(se.Offset)}, cause: err}
 	case errors.As(err, &te):
 		kind := jsonKindOf(te.Type)
 		if te.Field == "" {

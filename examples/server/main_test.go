@@ -37,7 +37,7 @@ func TestServerErrors(t *testing.T) {
 		{"panic", "GET", "/boom", "", 500, `{"code":"internal","message":"An internal error occurred."}`},
 		{"no route", "GET", "/nowhere", "", 404, `{"code":"not_found","message":"The requested resource was not found."}`},
 		{"wrong method", "PATCH", "/flags/dark-mode", "", 405, `{"code":"method_not_allowed","message":"The request method is not supported for this resource."}`},
-		{"too large", "POST", "/flags", `{"key":"` + strings.Repeat("x", 1<<20) + `"}`, 413, `{"code":"payload_too_large","message":"The request body must not exceed 1,048,576 bytes."}`},
+		{"too large", "POST", "/flags", `{"key":"` + strings.Repeat("x", 1<<20) + `"}`, 413, `{"code":"payload_too_large","message":"The request body must not exceed 1048576 bytes."}`},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
