@@ -43,10 +43,11 @@ type Message struct {
 	Plural map[string]string
 }
 
-// unmarshal reads a message: a string or an object of plural forms, as
-// described on [Message]. Forms are checked by check, not here, so that
-// errors can name their location.
-func (m *Message) unmarshal(b []byte) error {
+// UnmarshalJSON implements [json.Unmarshaler]: it accepts a string or an
+// object of plural forms, as described on [Message], so that a [Catalog]
+// decodes from its JSON form. Forms are checked when the catalog is used
+// ([NewLocalizer]) or loaded ([LoadCatalog]), where errors name their place.
+func (m *Message) UnmarshalJSON(b []byte) error {
 	b = bytes.TrimSpace(b)
 	if len(b) > 0 && b[0] == '"' {
 		*m = Message{}
@@ -166,21 +167,21 @@ func LoadCatalog(r io.Reader) (Catalog, error) {
 		}
 		for _, k := range sortedKeys(rm.Codes) {
 			var m Message
-			if err := m.unmarshal(rm.Codes[k]); err != nil {
+			if err := m.UnmarshalJSON(rm.Codes[k]); err != nil {
 				return nil, fmt.Errorf("%w: %s.codes.%s: %w", errInvalidCatalog, lang, k, err)
 			}
 			ms.Codes[k] = m
 		}
 		for _, k := range sortedKeys(rm.Fields) {
 			var m Message
-			if err := m.unmarshal(rm.Fields[k]); err != nil {
+			if err := m.UnmarshalJSON(rm.Fields[k]); err != nil {
 				return nil, fmt.Errorf("%w: %s.fields.%s: %w", errInvalidCatalog, lang, k, err)
 			}
 			ms.Fields[k] = m
 		}
 		for _, k := range sortedKeys(rm.Library) {
 			var m Message
-			if err := m.unmarshal(rm.Library[k]); err != nil {
+			if err := m.UnmarshalJSON(rm.Library[k]); err != nil {
 				return nil, fmt.Errorf("%w: %s.library.%s: %w", errInvalidCatalog, lang, k, err)
 			}
 			ms.Library[k] = m
@@ -286,6 +287,21 @@ func sortedKeys[K ~string, V any](m map[K]V) []K {
 
 // pluralCategories are the CLDR plural categories.
 var pluralCategories = [...]string{"zero", "one", "two", "few", "many", "other"}
+
+// MarshalJSON implements [json.Marshaler], producing the form that
+// [Message.UnmarshalJSON] reads: a string, or an object of plural forms with
+// "count".
+func (m Message) MarshalJSON() ([]byte, error) {
+	if len(m.Plural) == 0 {
+		return json.Marshal(m.Text)
+	}
+	obj := make(map[string]any, len(m.Plural)+1)
+	for k, v := range m.Plural {
+		obj[k] = v
+	}
+	obj["count"] = m.Count
+	return json.Marshal(obj)
+}
 
 // check validates one message. The error text starts with the rest of its
 // location (".one") or ": ".

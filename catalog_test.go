@@ -1,6 +1,8 @@
 package envelope
 
 import (
+	"bytes"
+	"encoding/json"
 	"errors"
 	"strings"
 	"testing"
@@ -169,4 +171,24 @@ func TestCompileTemplate(t *testing.T) {
 		assert.Equal(t, tt.want, f, tt.in)
 		assert.Equal(t, tt.nargs, n, tt.in)
 	}
+}
+
+// TestCatalogJSONRoundTrip: a catalog built in Go marshals to the documented
+// JSON form, which json.Unmarshal and LoadCatalog read back to the same
+// catalog.
+func TestCatalogJSONRoundTrip(t *testing.T) {
+	t.Parallel()
+	c := Catalog{"de": {
+		Codes:   map[Code]Message{"in_use": {Text: "Noch in Gebrauch."}},
+		Fields:  map[string]Message{"min_length": {Count: 0, Plural: map[string]string{"one": "mindestens {0} Zeichen", "other": "mindestens {0} Zeichen"}}},
+		Library: map[string]Message{"body_limit": {Text: "Höchstens {0} Bytes."}},
+	}}
+	b, err := json.Marshal(c)
+	require.NoError(t, err)
+	var back Catalog
+	require.NoError(t, json.Unmarshal(b, &back))
+	assert.Equal(t, c, back)
+	loaded, err := LoadCatalog(bytes.NewReader(b))
+	require.NoError(t, err)
+	assert.Equal(t, c, loaded)
 }
