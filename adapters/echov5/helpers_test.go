@@ -165,4 +165,3 @@ func readAll(t *testing.T, resp *http.Response) []byte {
 	require.NoError(t, err)
 	return b
 }
-
