@@ -259,6 +259,6 @@ func TestBodyLimits(t *testing.T) {
 		assert.Equal(t, 413, resp.StatusCode, "%s", body)
 		m := jsonBody(t, body)
 		assert.Equal(t, "payload_too_large", m["code"])
-		assert.Equal(t, "The request body must not exceed 1,024 bytes.", m["message"])
+		assert.Equal(t, "The request body must not exceed 1024 bytes.", m["message"])
 	})
 }
