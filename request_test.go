@@ -5,6 +5,7 @@ import (
 	"errors"
 	"io"
 	"net/http"
+	"reflect"
 	"strings"
 	"testing"
 
@@ -131,4 +132,24 @@ func TestHandlerFunc(t *testing.T) {
 	resp, body = fetch(t, srv, "GET", "/missing", nil)
 	assert.Equal(t, 404, resp.StatusCode)
 	assert.Equal(t, "Flag not found", decodeBody(t, body)["message"])
+}
+
+// TestWrongTypeSpeaksAsDecodeRequest: the field error adapters build for a
+// value that does not parse is the one DecodeRequest builds.
+func TestWrongTypeSpeaksAsDecodeRequest(t *testing.T) {
+	t.Parallel()
+	req, _ := http.NewRequest("POST", "/", strings.NewReader(`{"age":"x"}`))
+	var in signup
+	var ae *APIError
+	require.ErrorAs(t, DecodeRequest(req, &in), &ae)
+	assert.Equal(t, ae.Fields()[0], WrongType("age", reflect.TypeFor[int]()))
+	for typ, want := range map[reflect.Type]string{
+		reflect.TypeFor[int64](): "must be an integer", reflect.TypeFor[uint8](): "must be a non-negative integer",
+		reflect.TypeFor[[]string](): "must be an array", reflect.TypeFor[*bool](): "must be a boolean",
+		reflect.TypeFor[float32](): "must be a number", reflect.TypeFor[map[string]int](): "must be an object",
+		reflect.TypeFor[string](): "must be a string", nil: "has the wrong type",
+	} {
+		_, body := quietWriter(t).Render(nil, nil, Validation("").WithFields(WrongType("limit", typ)))
+		assert.Contains(t, string(body), `"limit":"`+want+`"`, "%v", typ)
+	}
 }

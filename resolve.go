@@ -115,7 +115,7 @@ func fromJSONError(err error) *APIError {
 			return &APIError{code: CodeInvalidRequest, key: key, cause: err}
 		}
 		return &APIError{code: CodeInvalidRequest, key: keyJSONFieldType, cause: err,
-			fields: []FieldError{{Field: te.Field, Code: "type", key: "type_" + kind}}}
+			fields: []FieldError{WrongType(te.Field, te.Type)}}
 	case errors.Is(err, io.ErrUnexpectedEOF):
 		return &APIError{code: CodeInvalidRequest, key: keyJSONTruncated, cause: err}
 	}
@@ -131,6 +131,16 @@ func fromJSONError(err error) *APIError {
 			fields: []FieldError{{Field: name, Code: "unknown"}}}
 	}
 	return nil
+}
+
+// WrongType returns the field error for a value at field that does not have
+// the type the server wants, as [DecodeRequest] reports a JSON value of the
+// wrong type: the code "type", and the catalog message of the JSON type of
+// want ("must be an integer", "must be an array", ...), which a [Localizer]
+// translates. Framework adapters use it for query, path and form values
+// that do not parse, so that every binding speaks alike.
+func WrongType(field string, want reflect.Type) FieldError {
+	return FieldError{Field: field, Code: "type", key: "type_" + jsonKindOf(want)}
 }
 
 // jsonKindOf names, for catalog keys, the JSON type a Go type decodes from:
