@@ -8,6 +8,7 @@ import (
 
 	"github.com/apienvelope/envelope"
 	envelopeotel "github.com/apienvelope/envelope/adapters/otel"
+	sdkmetric "go.opentelemetry.io/otel/sdk/metric"
 	sdktrace "go.opentelemetry.io/otel/sdk/trace"
 )
 
@@ -35,4 +36,20 @@ func BenchmarkOnError(b *testing.B) {
 			hook(plain, 503, e)
 		}
 	})
+}
+
+// BenchmarkMetrics measures counting one error response with the SDK.
+func BenchmarkMetrics(b *testing.B) {
+	mp := sdkmetric.NewMeterProvider(sdkmetric.WithReader(sdkmetric.NewManualReader()))
+	m, err := envelopeotel.NewMetrics(envelopeotel.MetricsOptions{MeterProvider: mp})
+	if err != nil {
+		b.Fatal(err)
+	}
+	r := httptest.NewRequest(http.MethodGet, "/items/1", nil)
+	r.Pattern = "GET /items/{id}"
+	e := envelope.NotFound("")
+	b.ReportAllocs()
+	for b.Loop() {
+		m.OnError(r, 404, e)
+	}
 }
