@@ -80,4 +80,3 @@ func mediaTypeBase(mt string) string {
 	base, _, _ := strings.Cut(mt, ";")
 	return strings.ToLower(strings.TrimSpace(base))
 }
-
