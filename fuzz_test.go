@@ -1137,3 +1137,47 @@ func printableASCII(s string) bool {
 	}
 	return true
 }
+
+// TestCatalogJSONRoundTrip is FuzzLoadCatalog's fixed companion: the
+// built-in catalog, written in the documented JSON form (a message as a
+// string, plural forms as an object with "count"), loads back unchanged.
+// v2's Message has no MarshalJSON, so the test writes the form itself.
+func TestCatalogJSONRoundTrip(t *testing.T) {
+	t.Parallel()
+	form := func(m Message) any {
+		if len(m.Plural) == 0 {
+			return m.Text
+		}
+		obj := map[string]any{"count": m.Count}
+		for k, v := range m.Plural {
+			obj[k] = v
+		}
+		return obj
+	}
+	c := builtinCatalog()
+	doc := map[string]map[string]map[string]any{}
+	for lang, ms := range c {
+		sections := map[string]map[string]any{}
+		if ms.Codes != nil {
+			sections["codes"] = map[string]any{}
+			for k, m := range ms.Codes {
+				sections["codes"][string(k)] = form(m)
+			}
+		}
+		for name, msgs := range map[string]map[string]Message{"fields": ms.Fields, "library": ms.Library} {
+			if msgs == nil {
+				continue
+			}
+			sections[name] = map[string]any{}
+			for k, m := range msgs {
+				sections[name][k] = form(m)
+			}
+		}
+		doc[lang] = sections
+	}
+	raw, err := json.Marshal(doc)
+	require.NoError(t, err)
+	back, err := LoadCatalog(bytes.NewReader(raw))
+	require.NoError(t, err)
+	assert.Equal(t, c, back)
+}
