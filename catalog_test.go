@@ -191,4 +191,12 @@ func TestCatalogJSONRoundTrip(t *testing.T) {
 	loaded, err := LoadCatalog(bytes.NewReader(b))
 	require.NoError(t, err)
 	assert.Equal(t, c, loaded)
+
+	// The shipped catalog, every language, round-trips too.
+	shipped := builtinCatalog()
+	b, err = json.Marshal(shipped)
+	require.NoError(t, err)
+	loaded, err = LoadCatalog(bytes.NewReader(b))
+	require.NoError(t, err)
+	assert.Equal(t, shipped, loaded)
 }

@@ -161,9 +161,9 @@ func grpcGatewayShaped() envelope.Format {
 	}
 }
 
-// show renders err in f for a request with ID req_1 and prints the status,
+// showFormat renders err in f for a request with ID req_1 and prints the status,
 // the headers that matter and the body.
-func show(f envelope.Format, codes *envelope.Codes, err error) {
+func showFormat(f envelope.Format, codes *envelope.Codes, err error) {
 	ew, werr := envelope.NewWriter(envelope.WriterOptions{Format: f, Codes: codes})
 	if werr != nil {
 		panic(werr)
@@ -182,7 +182,7 @@ func show(f envelope.Format, codes *envelope.Codes, err error) {
 // A body shaped like Stripe's: a category per code and the one offending
 // parameter.
 func ExampleFormat_stripe() {
-	show(stripeShaped(), nil, envelope.NotFound("No such customer: 'cus_123'").
+	showFormat(stripeShaped(), nil, envelope.NotFound("No such customer: 'cus_123'").
 		WithField("customer", "does not exist"))
 	// Output:
 	// 404 application/json
@@ -192,7 +192,7 @@ func ExampleFormat_stripe() {
 // A body shaped like GitHub's: no code member, field objects with a
 // resource, the status as a string.
 func ExampleFormat_github() {
-	show(githubShaped(), nil, envelope.Validation("Validation Failed").WithFields(envelope.FieldError{
+	showFormat(githubShaped(), nil, envelope.Validation("Validation Failed").WithFields(envelope.FieldError{
 		Field: "title", Code: "missing_field", Attrs: map[string]string{"resource": "Issue"},
 	}))
 	// Output:
@@ -202,7 +202,7 @@ func ExampleFormat_github() {
 
 // Google's JSON errors: the status as a number, the gRPC status name.
 func ExampleFormat_google() {
-	show(googleShaped(), nil, envelope.Validation("Invalid book.").WithField("book.title", "must not be empty"))
+	showFormat(googleShaped(), nil, envelope.Validation("Invalid book.").WithField("book.title", "must not be empty"))
 	// Output:
 	// 400 application/json
 	// {"error":{"code":400,"message":"Invalid book.","status":"INVALID_ARGUMENT","details":[{"@type":"type.googleapis.com/google.rpc.BadRequest","fieldViolations":[{"field":"book.title","description":"must not be empty"}]}]}}
@@ -210,7 +210,7 @@ func ExampleFormat_google() {
 
 // JSON:API: one whole error object per problem.
 func ExampleFormat_jsonAPI() {
-	show(jsonAPIShaped(), nil, envelope.Validation("").
+	showFormat(jsonAPIShaped(), nil, envelope.Validation("").
 		WithField("firstName", "First name must contain at least two characters."))
 	// Output:
 	// 422 application/vnd.api+json
@@ -219,7 +219,7 @@ func ExampleFormat_jsonAPI() {
 
 // The Microsoft REST API guidelines: PascalCase codes, nested details.
 func ExampleFormat_microsoft() {
-	show(microsoftShaped(), nil, envelope.Validation("Multiple errors in ContactInfo data").WithFields(
+	showFormat(microsoftShaped(), nil, envelope.Validation("Multiple errors in ContactInfo data").WithFields(
 		envelope.FieldError{Field: "PhoneNumber", Code: "NullValue", Message: "Phone number must not be null"},
 		envelope.FieldError{Field: "Address", Code: "MalformedValue", Message: "Address is not valid"},
 	))
@@ -231,7 +231,7 @@ func ExampleFormat_microsoft() {
 // OAuth 2.0: the RFC 6749 body, and the RFC 6750 challenge built from the
 // error, quoted.
 func ExampleFormat_oauth2() {
-	show(oauthShaped(), nil, envelope.Unauthorized(`The access token expired`))
+	showFormat(oauthShaped(), nil, envelope.Unauthorized(`The access token expired`))
 	// Output:
 	// 401 application/json
 	// WWW-Authenticate: Bearer realm="example", error="invalid_token", error_description="The access token expired"
@@ -240,7 +240,7 @@ func ExampleFormat_oauth2() {
 
 // Twilio's numeric codes, with a documentation URL per code.
 func ExampleFormat_twilio() {
-	show(twilioShaped(), nil, envelope.NotFound("The requested resource /Calls/CA1.json was not found"))
+	showFormat(twilioShaped(), nil, envelope.NotFound("The requested resource /Calls/CA1.json was not found"))
 	// Output:
 	// 404 application/json
 	// {"code":20404,"message":"The requested resource /Calls/CA1.json was not found","more_info":"https://www.twilio.com/docs/errors/20404","status":404}
@@ -248,7 +248,7 @@ func ExampleFormat_twilio() {
 
 // grpc-gateway's default body: a numeric gRPC code, details always a list.
 func ExampleFormat_grpcGateway() {
-	show(grpcGatewayShaped(), nil, envelope.NotFound("book not found"))
+	showFormat(grpcGatewayShaped(), nil, envelope.NotFound("book not found"))
 	// Output:
 	// 404 application/json
 	// {"code":5,"message":"book not found","details":[]}
@@ -263,7 +263,7 @@ func ExampleFormat_problemTypes() {
 	if err != nil {
 		panic(err)
 	}
-	show(envelope.ProblemFormat(), codes, envelope.New("out_of_credit", "Your current balance is 30, but that costs 50.").
+	showFormat(envelope.ProblemFormat(), codes, envelope.New("out_of_credit", "Your current balance is 30, but that costs 50.").
 		WithExtension("balance", 30))
 	// Output:
 	// 403 application/problem+json

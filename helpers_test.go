@@ -16,6 +16,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -404,3 +405,122 @@ func (w *discardWriter) Write(p []byte) (int, error) {
 
 // bytesReader is strings.NewReader for a request body.
 func bytesReader(s string) io.Reader { return strings.NewReader(s) }
+// loggedMessages returns the messages of the records so far.
+func loggedMessages(rec *logRecorder) []string {
+	var msgs []string
+	for _, l := range rec.all() {
+		msgs = append(msgs, l.msg)
+	}
+	return msgs
+}
+
+// panickyStringer is a value whose String method panics with an error
+// whose Error method panics too.
+type panickyStringer struct{}
+
+func (panickyStringer) String() string { panic(panickyError{}) }
+
+// sfItem is one parsed RFC 9651 list member with a string bare item and
+// integer parameters, the only shapes the rate-limit fields use.
+type sfItem struct {
+	name   string
+	params map[string]int64
+	keys   []string
+}
+
+// parseSFList strictly parses an RFC 9651 §4.2.1 list whose members are
+// sf-strings with integer parameters. It rejects anything else, including
+// negative or over-long integers, bad escapes and non-printable bytes.
+func parseSFList(s string) ([]sfItem, error) {
+	var items []sfItem
+	i := 0
+	skipSP := func() {
+		for i < len(s) && s[i] == ' ' {
+			i++
+		}
+	}
+	skipOWS := func() {
+		for i < len(s) && (s[i] == ' ' || s[i] == '\t') {
+			i++
+		}
+	}
+	skipSP()
+	for i < len(s) {
+		if s[i] != '"' {
+			return nil, fmt.Errorf("at %d: want sf-string", i)
+		}
+		i++
+		var name []byte
+		closed := false
+		for i < len(s) {
+			c := s[i]
+			i++
+			if c == '\\' {
+				if i >= len(s) || (s[i] != '"' && s[i] != '\\') {
+					return nil, fmt.Errorf("at %d: bad escape", i)
+				}
+				name = append(name, s[i])
+				i++
+				continue
+			}
+			if c == '"' {
+				closed = true
+				break
+			}
+			if c < 0x20 || c > 0x7e {
+				return nil, fmt.Errorf("at %d: byte %#x in string", i, c)
+			}
+			name = append(name, c)
+		}
+		if !closed {
+			return nil, fmt.Errorf("unterminated string")
+		}
+		it := sfItem{name: string(name), params: map[string]int64{}}
+		for i < len(s) && s[i] == ';' {
+			i++
+			skipSP()
+			st := i
+			if i >= len(s) || !(s[i] >= 'a' && s[i] <= 'z' || s[i] == '*') {
+				return nil, fmt.Errorf("at %d: bad key", i)
+			}
+			for i < len(s) && (s[i] >= 'a' && s[i] <= 'z' || s[i] >= '0' && s[i] <= '9' || s[i] == '_' || s[i] == '-' || s[i] == '.' || s[i] == '*') {
+				i++
+			}
+			key := s[st:i]
+			if i >= len(s) || s[i] != '=' {
+				return nil, fmt.Errorf("at %d: parameter %q has no integer", i, key)
+			}
+			i++
+			st = i
+			for i < len(s) && s[i] >= '0' && s[i] <= '9' {
+				i++
+			}
+			if i == st || i-st > 15 {
+				return nil, fmt.Errorf("at %d: want 1 to 15 digits, got %q", st, s[st:i])
+			}
+			v, err := strconv.ParseInt(s[st:i], 10, 64)
+			if err != nil {
+				return nil, err
+			}
+			if _, dup := it.params[key]; dup {
+				return nil, fmt.Errorf("duplicate parameter %q", key)
+			}
+			it.params[key] = v
+			it.keys = append(it.keys, key)
+		}
+		items = append(items, it)
+		skipOWS()
+		if i >= len(s) {
+			break
+		}
+		if s[i] != ',' {
+			return nil, fmt.Errorf("at %d: want comma", i)
+		}
+		i++
+		skipOWS()
+		if i >= len(s) {
+			return nil, fmt.Errorf("trailing comma")
+		}
+	}
+	return items, nil
+}

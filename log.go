@@ -27,8 +27,7 @@ func logRecord(l *slog.Logger, r *http.Request, id string, level slog.Level, msg
 		return
 	}
 	defer func() { _ = recover() }()
-	var pe *PanicError
-	if cause != nil && errors.As(cause, &pe) {
+	if causedByPanic(cause) {
 		return
 	}
 	attrs := make([]slog.Attr, 0, 8)
@@ -53,4 +52,20 @@ func logRecord(l *slog.Logger, r *http.Request, id string, level slog.Level, msg
 		attrs = append(attrs, slog.String("error", safeErrorText(cause, maxLoggedBytes)))
 	}
 	l.LogAttrs(ctx, level, msg, attrs...)
+}
+
+// causedByPanic reports whether cause wraps a recovered panic. A cause
+// whose chain panics when walked (a typed nil whose Unwrap dereferences
+// its receiver) is not one, so that its record is still written.
+func causedByPanic(cause error) (yes bool) {
+	if cause == nil {
+		return false
+	}
+	defer func() {
+		if recover() != nil {
+			yes = false
+		}
+	}()
+	var pe *PanicError
+	return errors.As(cause, &pe)
 }

@@ -39,10 +39,19 @@ func CodeOf(err error) Code {
 //
 // When err holds several API errors (errors.Join), the first found in a
 // depth-first walk wins: errors.Join(a, b) renders as a.
+//
+// An error whose own methods panic while its chain is walked (a typed nil
+// of a type whose Error or Unwrap dereferences its receiver) is an
+// unexpected error too, never a crash of the caller.
 func resolve(err error) (e *APIError, unexpected bool) {
 	if err == nil {
 		return errInternal, true
 	}
+	defer func() {
+		if recover() != nil {
+			e, unexpected = &APIError{code: CodeInternal, cause: err}, true
+		}
+	}()
 	if ae, found := findAPIError(err); found {
 		if ae == nil {
 			return errInternal, true
