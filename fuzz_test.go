@@ -1137,4 +1137,3 @@ func printableASCII(s string) bool {
 	}
 	return true
 }
-

@@ -405,6 +405,7 @@ func (w *discardWriter) Write(p []byte) (int, error) {
 
 // bytesReader is strings.NewReader for a request body.
 func bytesReader(s string) io.Reader { return strings.NewReader(s) }
+
 // loggedMessages returns the messages of the records so far.
 func loggedMessages(rec *logRecorder) []string {
 	var msgs []string

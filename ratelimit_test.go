@@ -43,7 +43,6 @@ func setRateLimit(t testing.TB, opts RateLimitOptions, buckets ...Bucket) http.H
 // spelled as documented.
 var rateLimitHeaderNames = []string{"X-RateLimit-Limit", "X-RateLimit-Remaining", "X-RateLimit-Reset", "RateLimit-Policy", "RateLimit", "Retry-After"}
 
-
 func TestParseSFListRejects(t *testing.T) {
 	t.Parallel()
 	for _, s := range []string{
