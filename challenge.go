@@ -29,7 +29,7 @@ type challengeValues struct {
 // `Bearer error="{{code}}", error_description="{{message}}"`.
 func parseChallenge(src string) (*challenge, error) {
 	if strings.TrimSpace(src) == "" || !validHeaderValue(src) {
-		return nil, fmt.Errorf("envelope: challenge %q is empty or holds control characters", src)
+		return nil, fmt.Errorf("challenge %q is empty or holds control characters", src)
 	}
 	c := &challenge{}
 	inQuotes := false
@@ -39,11 +39,11 @@ func parseChallenge(src string) (*challenge, error) {
 		case strings.HasPrefix(src[i:], "{{"):
 			end := strings.Index(src[i:], "}}")
 			if end < 0 {
-				return nil, fmt.Errorf("envelope: challenge: unclosed placeholder at byte %d", i)
+				return nil, fmt.Errorf("challenge: unclosed placeholder at byte %d", i)
 			}
 			name := strings.TrimSpace(src[i+2 : i+end])
 			if !inQuotes {
-				return nil, fmt.Errorf("envelope: challenge: placeholder {{%s}} at byte %d must be inside a quoted-string", name, i)
+				return nil, fmt.Errorf("challenge: placeholder {{%s}} at byte %d must be inside a quoted-string", name, i)
 			}
 			p := challengePart{}
 			word, rest, _ := strings.Cut(name, " ")
@@ -59,7 +59,7 @@ func parseChallenge(src string) (*challenge, error) {
 			case word == "attr" && validAttrName(strings.TrimSpace(rest)):
 				p.slot, p.attr = slotAttr, strings.TrimSpace(rest)
 			default:
-				return nil, fmt.Errorf("envelope: challenge: unknown placeholder {{%s}} at byte %d", name, i)
+				return nil, fmt.Errorf("challenge: unknown placeholder {{%s}} at byte %d", name, i)
 			}
 			if lit.Len() > 0 {
 				c.parts = append(c.parts, challengePart{lit: lit.String()})
@@ -78,7 +78,7 @@ func parseChallenge(src string) (*challenge, error) {
 		}
 	}
 	if inQuotes {
-		return nil, fmt.Errorf("envelope: challenge %q has an unclosed quoted-string", src)
+		return nil, fmt.Errorf("challenge %q has an unclosed quoted-string", src)
 	}
 	if lit.Len() > 0 {
 		c.parts = append(c.parts, challengePart{lit: lit.String()})

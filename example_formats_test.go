@@ -66,7 +66,7 @@ func ExampleFormat_custom() {
 	// Output:
 	// 422 application/json
 	// {"failure":{"kind":"BAD_INPUT","text":"One or more fields are invalid.","problems":[{"field":"email","code":"required","message":"is required"}],"extra":null,"trace":"req_9f7a32b5"}}
-	// format custom: envelope: body template at byte 41: member "kind" appears twice in one object
+	// envelope: format custom: body template at byte 41: member "kind" appears twice in one object
 }
 
 // A contract that documents indented bodies is reproduced exactly with

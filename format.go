@@ -219,13 +219,13 @@ func compileFormat(f Format, codes *Codes) (*compiledFormat, error) {
 	}
 	t, err := parseTemplate(f.Body)
 	if err != nil {
-		return nil, fmt.Errorf("format %s: %w", name, err)
+		return nil, fail("%v", err)
 	}
 	cf.t = t
 	cf.typeAttr = slices.Contains(t.attrs, "type")
 	if f.Challenge != "" {
 		if cf.challenge, err = parseChallenge(f.Challenge); err != nil {
-			return nil, fmt.Errorf("format %s: %w", name, err)
+			return nil, fail("%v", err)
 		}
 	}
 	cf.numeric = make([]bool, len(t.codeSlots))

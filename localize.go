@@ -94,8 +94,8 @@ type compiledMessage struct {
 // NewLocalizer validates opts and returns a Localizer: it builds the
 // [language.Matcher] and the [catalog.Builder] once, here, and copies what
 // it needs, so later changes to the catalogs have no effect. It fails, with
-// an error wrapping [errInvalidCatalog], when a catalog is invalid (see
-// [Catalog.Validate]), a plural form uses a category its language does not
+// an error that starts "envelope: invalid catalog" and names the place, when
+// a catalog is invalid (see [LoadCatalog]), a plural form uses a category its language does not
 // have (Japanese has only "other"), the default language lacks a message
 // for a built-in code, or an offered language has no messages. Tags are
 // compared exactly: offer "pt-BR" by that tag, not by "pt".
@@ -146,7 +146,7 @@ func NewLocalizer(opts LocalizerOptions) (*Localizer, error) {
 	}
 	for i, c := range opts.Catalogs {
 		if err := add(c, true); err != nil {
-			return nil, fmt.Errorf("catalog %d: %w", i, err)
+			return nil, fmt.Errorf("%w: catalog %d: %s", errInvalidCatalog, i, strings.TrimPrefix(err.Error(), errInvalidCatalog.Error()+": "))
 		}
 	}
 	for tag, codes := range userCodes {

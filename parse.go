@@ -590,7 +590,9 @@ func (c *capture) build(cf *compiledFormat, status int, header http.Header) *API
 	if e.message == "" {
 		e.message = c.title
 	}
-	e.requestID = c.requestID
+	if ValidRequestID(c.requestID) {
+		e.requestID = c.requestID // anything else is not safe to log or echo
+	}
 	e.details = c.details
 	e.fields = c.fields
 	if len(e.fields) == 0 && c.promoted != nil && c.promoted.hasPath {

@@ -122,7 +122,7 @@ func parseTemplate(src string) (*template, error) {
 	p := &tparser{src: src, t: &template{uses: map[slotKind]bool{}}}
 	p.skip()
 	if p.i >= len(src) {
-		return nil, fmt.Errorf("envelope: the body template is empty")
+		return nil, fmt.Errorf("the body template is empty")
 	}
 	if c := src[p.i]; c != '{' && c != '[' || strings.HasPrefix(src[p.i:], "{{") {
 		return nil, p.errf(p.i, "the body must be a JSON object or array")
@@ -136,7 +136,7 @@ func parseTemplate(src string) (*template, error) {
 		return nil, p.errf(p.i, "unexpected text after the body")
 	}
 	if !root.dyn {
-		return nil, fmt.Errorf("envelope: the body template has no placeholder")
+		return nil, fmt.Errorf("the body template has no placeholder")
 	}
 	if root.kind == nodeAlt {
 		for _, a := range root.alts {
@@ -163,7 +163,7 @@ type tparser struct {
 }
 
 func (p *tparser) errf(pos int, format string, args ...any) error {
-	return fmt.Errorf("envelope: body template at byte %d: %s", pos, fmt.Sprintf(format, args...))
+	return fmt.Errorf("body template at byte %d: %s", pos, fmt.Sprintf(format, args...))
 }
 
 func (p *tparser) skip() {

@@ -412,11 +412,11 @@ func compileAlternates(main *compiledFormat, fs []Format, codes *Codes) ([]*comp
 	for i, f := range fs {
 		cf, err := compileFormat(f, codes)
 		if err != nil {
-			return nil, fmt.Errorf("envelope: alternate format %d: %w", i, err)
+			return nil, err // it names the format
 		}
 		mt := mediaTypeBase(cf.mediaType)
 		if seen[mt] {
-			return nil, fmt.Errorf("envelope: alternate format %d (%s): media type %s is already taken", i, cf.name, mt)
+			return nil, fmt.Errorf("envelope: format %s (alternate %d): media type %s is already taken", cf.name, i, mt)
 		}
 		seen[mt] = true
 		out = append(out, cf)
