@@ -46,7 +46,6 @@ func runErrorBody(pass *analysis.Pass) (any, error) {
 						Category: "errorbody",
 						Message: fmt.Sprintf("status %d is sent with a hand-written body (%s at line %d): write the error with envelope.Write(w, r, err), which sets the status, headers and body",
 							op.status, body.name, line(pass, body.pos())),
-						Related: []analysis.RelatedInformation{{Pos: res.start(body), Message: "the hand-written body"}},
 					})
 					break
 				}

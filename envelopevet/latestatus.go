@@ -52,7 +52,6 @@ func runLateStatus(pass *analysis.Pass) (any, error) {
 					Pos:      res.start(t),
 					Category: "latestatus",
 					Message:  msg,
-					Related:  []analysis.RelatedInformation{{Pos: res.start(o), Message: "the response started here"}},
 				})
 				break
 			}

@@ -43,7 +43,6 @@ func runWriteAfter(pass *analysis.Pass) (any, error) {
 					Category: "writeafter",
 					Message: fmt.Sprintf("the response goes on after %s: %s at line %d writes to it again and corrupts the error response; return after writing the error",
 						o.name, t.name, line(pass, t.pos())),
-					Related: []analysis.RelatedInformation{{Pos: res.start(t), Message: "the later write"}},
 				}
 				if cur, ok := res.calls[o.pos()]; ok {
 					d.SuggestedFixes = returnFix(pass, cur)

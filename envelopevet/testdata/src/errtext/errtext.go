@@ -35,13 +35,13 @@ func throughLocals(w http.ResponseWriter, r *http.Request) {
 	msg := err.Error()
 	full := "loading failed: " + msg
 	w.WriteHeader(500)
-	w.Write([]byte(full)) // want `error text reaches the client through w.Write`
+	w.Write([]byte(full)) // want `error text \(from line 35\) reaches the client through w.Write`
 }
 
 func sprintf(w http.ResponseWriter, r *http.Request) {
 	err := load()
 	s := fmt.Sprintf("failed: %v", err)
-	io.WriteString(w, s) // want `error text reaches the client through io.WriteString`
+	io.WriteString(w, s) // want `error text \(from line 43\) reaches the client through io.WriteString`
 }
 
 func fprintf(w http.ResponseWriter, r *http.Request) {
@@ -55,7 +55,7 @@ func fprintln(w http.ResponseWriter, r *http.Request) {
 
 func sprint(w http.ResponseWriter, r *http.Request) {
 	msg := fmt.Sprint(load())
-	w.Write([]byte(strings.ToUpper(msg))) // want `error text reaches the client through w.Write`
+	w.Write([]byte(strings.ToUpper(msg))) // want `error text \(from line 57\) reaches the client through w.Write`
 }
 
 func encoder(w http.ResponseWriter, r *http.Request) {
@@ -78,7 +78,7 @@ func encoderStruct(w http.ResponseWriter, r *http.Request) {
 func marshal(w http.ResponseWriter, r *http.Request) {
 	err := load()
 	b, _ := json.Marshal(&body{Error: "db: " + err.Error()})
-	w.Write(b) // want `error text reaches the client through w.Write`
+	w.Write(b) // want `error text \(from line 80\) reaches the client through w.Write`
 }
 
 func branches(w http.ResponseWriter, r *http.Request, verbose bool) {
@@ -86,7 +86,7 @@ func branches(w http.ResponseWriter, r *http.Request, verbose bool) {
 	if err := load(); err != nil && verbose {
 		msg = err.Error()
 	}
-	http.Error(w, msg, 500) // want `error text reaches the client through http.Error`
+	http.Error(w, msg, 500) // want `error text \(from line 87\) reaches the client through http.Error`
 }
 
 func apiErrorText(w http.ResponseWriter, r *http.Request) {
