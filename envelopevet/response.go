@@ -202,7 +202,7 @@ func (e *env) classify(call *ssa.Call) *respOp {
 	case isPkgFunc(fn, "net/http", "Error") && len(args) == 3:
 		op.kind, op.status, op.dk, op.data, op.name = opHTTPError, constStatus(args[2]), dataText, args[1:2], "http.Error"
 	case isPkgFunc(fn, "net/http", "NotFound") && len(args) == 2:
-		op.kind, op.status, op.name = opHTTPError, http404, "http.NotFound"
+		op.kind, op.status, op.name = opHTTPError, 404, "http.NotFound"
 	case isPkgFunc(fn, "io", "WriteString") && len(args) == 2:
 		op.kind, op.dk, op.data, op.name = opBody, dataText, args[1:], "io.WriteString"
 	case isPkgFunc(fn, "io", "Copy", "CopyN", "CopyBuffer") && len(args) >= 2:
@@ -218,8 +218,6 @@ func (e *env) classify(call *ssa.Call) *respOp {
 	}
 	return e.withWriter(op, args[0])
 }
-
-const http404 = 404
 
 // withWriter fills in op's writer from v, or returns nil when v is not a
 // ResponseWriter once the conversions to io.Writer are peeled off.
