@@ -1,0 +1,13 @@
+package envelopevet_test
+
+import (
+	"testing"
+
+	"github.com/apienvelope/envelope/envelopevet"
+	"golang.org/x/tools/go/analysis/analysistest"
+)
+
+func TestDroppedWith(t *testing.T) {
+	t.Parallel()
+	analysistest.RunWithSuggestedFixes(t, analysistest.TestData(), envelopevet.DroppedWith, "droppedwith")
+}

@@ -1,0 +1,14 @@
+package envelopevet_test
+
+import (
+	"testing"
+
+	"github.com/apienvelope/envelope/envelopevet"
+	"golang.org/x/tools/go/analysis/analysistest"
+)
+
+func TestUnknownCode(t *testing.T) {
+	t.Parallel()
+	analysistest.RunWithSuggestedFixes(t, analysistest.TestData(), envelopevet.UnknownCode,
+		"unknowncode/codes", "unknowncode/handlers", "unknowncode/nodecl", "unknowncode/dynamic")
+}
