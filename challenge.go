@@ -31,6 +31,10 @@ func parseChallenge(src string) (*challenge, error) {
 	if strings.TrimSpace(src) == "" || !validHeaderValue(src) {
 		return nil, fmt.Errorf("challenge %q is empty or holds control characters", src)
 	}
+	if !isTokenByte(src[0]) {
+		// RFC 9110 §11.6.1: a challenge starts with its auth-scheme.
+		return nil, fmt.Errorf("challenge %q does not start with an auth-scheme", src)
+	}
 	c := &challenge{}
 	inQuotes := false
 	lit := strings.Builder{}

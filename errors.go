@@ -389,9 +389,11 @@ func (e *APIError) WithFields(fields ...FieldError) *APIError {
 // whose name is not a valid token or whose value holds control characters,
 // and the headers that are not an error's to set: those that frame the body
 // or the connection (Content-Length, Transfer-Encoding, Connection and the
-// other hop-by-hop fields of RFC 9110 §7.6.1, Trailer), and those the
-// writer sets itself (Content-Type, Content-Encoding, X-Content-Type-Options,
-// the request ID header).
+// other hop-by-hop fields of RFC 9110 §7.6.1, Trailer, and every Proxy-*
+// field, which only a proxy sends: RFC 9110 §11.7), and those the writer
+// sets itself (Content-Type, Content-Encoding, X-Content-Type-Options, the
+// request ID header). So the body is always the envelope, framed as
+// net/http frames it.
 func (e *APIError) WithHeader(key, value string) *APIError {
 	key = http.CanonicalHeaderKey(key)
 	c := e.clone()

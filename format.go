@@ -106,7 +106,10 @@ type Format struct {
 
 	// RequestIDHeader is the response header that carries the request ID,
 	// and the request header an incoming ID is read from (see
-	// [RequestIDOptions]). Empty means "X-Request-Id"; "-" means none.
+	// [RequestIDOptions]). Empty means "X-Request-Id"; "-" means none. It
+	// may not be a header that frames the body or the connection, nor one
+	// the writer sets for its own purpose (Content-Type, Cache-Control,
+	// Vary, WWW-Authenticate, ...; see [APIError.WithHeader]).
 	RequestIDHeader string
 
 	// Challenge is the WWW-Authenticate value sent with a 401 whose error
@@ -216,6 +219,9 @@ func compileFormat(f Format, codes *Codes) (*compiledFormat, error) {
 			return nil, fail("request ID header %q is not a valid header name", f.RequestIDHeader)
 		}
 		cf.idHeader = http.CanonicalHeaderKey(f.RequestIDHeader)
+		if refusedHeader(cf.idHeader) || ownHeader(cf.idHeader) {
+			return nil, fail("request ID header %q is a header the writer or the connection needs; choose another name", f.RequestIDHeader)
+		}
 	}
 	t, err := parseTemplate(f.Body)
 	if err != nil {

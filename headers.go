@@ -16,7 +16,7 @@ import (
 // Content-Encoding is kept: compressing middleware sets it and wraps the
 // writer (golang/go#66343).
 var staleHeaders = [...]string{
-	"Content-Length", "Content-Range", "Content-Disposition", "Content-Language",
+	"Content-Length", "Transfer-Encoding", "Content-Range", "Content-Disposition", "Content-Language",
 	"Content-Location", "Etag", "Last-Modified", "Expires", "Accept-Ranges",
 }
 
@@ -37,18 +37,40 @@ func deleteStaleHeaders(h http.Header) {
 	}
 }
 
-// refusedHeader reports whether an error may not set the header k: one
-// that frames the body or the connection (RFC 9110 §7.6.1's hop-by-hop
-// fields, Content-Length, Transfer-Encoding, trailers), or one the writer
-// sets itself for the body it writes. The request ID header is the
-// request's too.
+// refusedHeader reports whether an error may not set the header k (in
+// canonical form), because it is the writer's or the connection's:
+//
+//   - the framing of the body: Content-Length and Transfer-Encoding (RFC
+//     9112 §6), which a wrong value turns into a truncated, swallowed or
+//     unparseable response, Trailer and trailer values;
+//   - the hop-by-hop fields of RFC 9110 §7.6.1 (Connection, which could
+//     also make a proxy strip any other field, Keep-Alive, TE, Upgrade)
+//     and every Proxy-* field, which a proxy sends, never the origin
+//     (RFC 9110 §11.7);
+//   - what the writer says about its own body: Content-Type,
+//     Content-Encoding (the body is never encoded) and
+//     X-Content-Type-Options.
+//
+// The request ID header is the request's too; the caller checks it, as
+// its name depends on the format.
 func refusedHeader(k string) bool {
 	switch k {
-	case "Connection", "Keep-Alive", "Proxy-Connection", "Te", "Trailer", "Transfer-Encoding", "Upgrade",
+	case "Connection", "Keep-Alive", "Te", "Trailer", "Transfer-Encoding", "Upgrade",
 		"Content-Length", "Content-Encoding", "Content-Type", "X-Content-Type-Options":
 		return true
 	}
-	return strings.HasPrefix(k, http.TrailerPrefix)
+	return strings.HasPrefix(k, http.TrailerPrefix) || strings.HasPrefix(k, "Proxy-")
+}
+
+// ownHeader reports whether the writer sets the header k (in canonical
+// form) on error responses for a purpose of its own, beside those of
+// [refusedHeader]: a request ID header of that name would clobber it.
+func ownHeader(k string) bool {
+	switch k {
+	case "Cache-Control", "Vary", "Content-Language", "Www-Authenticate", "Retry-After", "Allow":
+		return true
+	}
+	return false
 }
 
 // headerArray holds the values of the headers a writer sets, one per slot,
@@ -134,6 +156,9 @@ func setHeaders(h http.Header, p headerPolicy, cf *compiledFormat, in *renderInp
 			refused = append(refused, f.key)
 			continue
 		}
+		if f.key == "Www-Authenticate" && !hasChallenge([]string{f.value}) {
+			continue // no challenge: the handler's, or the format's, stands
+		}
 		h[f.key] = []string{f.value}
 	}
 	p.rateLimit.setErrorRateLimit(h, e, in.status)
@@ -146,11 +171,12 @@ func setHeaders(h http.Header, p headerPolicy, cf *compiledFormat, in *renderInp
 	return refused
 }
 
-// hasChallenge reports whether WWW-Authenticate values hold something
-// other than blanks.
+// hasChallenge reports whether WWW-Authenticate values hold a challenge:
+// something other than blanks and the commas of an empty list (RFC 9110
+// §5.6.1 lets a recipient ignore empty list elements).
 func hasChallenge(vs []string) bool {
 	for _, v := range vs {
-		if strings.TrimSpace(v) != "" {
+		if strings.Trim(v, " \t,") != "" {
 			return true
 		}
 	}
