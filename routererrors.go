@@ -43,6 +43,7 @@ type routerErrorWriter struct {
 	decided     bool // the status is known (held, intercepted or passed on)
 	intercepted int  // 404 or 405 whose page is replaced
 	held        int  // 404 or 405 without a Content-Type, not yet passed on
+	hijacked    bool // the handler took the connection: nothing more is written
 }
 
 func (rw *routerErrorWriter) Header() http.Header { return rw.w.Header() }
@@ -90,6 +91,9 @@ func (rw *routerErrorWriter) release() {
 
 // finish renders the envelope for an intercepted or still-held status.
 func (rw *routerErrorWriter) finish(r *http.Request) {
+	if rw.hijacked {
+		return
+	}
 	code := rw.intercepted
 	if code == 0 {
 		code = rw.held
@@ -106,7 +110,7 @@ func (rw *routerErrorWriter) Unwrap() http.ResponseWriter { return rw.w }
 
 // envelopeStarted: once the status is decided, a later [Write] from the
 // handler must not add a body, intercepted or not.
-func (rw *routerErrorWriter) envelopeStarted() bool { return rw.decided }
+func (rw *routerErrorWriter) envelopeStarted() bool { return rw.decided || rw.hijacked }
 
 func (rw *routerErrorWriter) FlushError() error {
 	if rw.intercepted != 0 {
@@ -120,7 +124,11 @@ func (rw *routerErrorWriter) FlushError() error {
 }
 
 func (rw *routerErrorWriter) hijack() (net.Conn, *bufio.ReadWriter, error) {
-	return http.NewResponseController(rw.w).Hijack()
+	c, brw, err := http.NewResponseController(rw.w).Hijack()
+	if err == nil {
+		rw.hijacked = true
+	}
+	return c, brw, err
 }
 
 // isPlainText reports whether a Content-Type is text/plain, with any
