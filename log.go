@@ -2,7 +2,6 @@ package envelope
 
 import (
 	"context"
-	"errors"
 	"log/slog"
 	"net/http"
 )
@@ -66,6 +65,6 @@ func causedByPanic(cause error) (yes bool) {
 			yes = false
 		}
 	}()
-	var pe *PanicError
-	return errors.As(cause, &pe)
+	_, yes = asError[*PanicError](cause)
+	return yes
 }

@@ -2,7 +2,6 @@ package envelope
 
 import (
 	"context"
-	"errors"
 	"log/slog"
 	"net/http"
 	"runtime"
@@ -45,10 +44,11 @@ func (rc *recoverer) serve(next http.Handler, w http.ResponseWriter, r *http.Req
 }
 
 // isAbort reports whether a panic value asks net/http to abort the
-// response: http.ErrAbortHandler, or an error wrapping it. net/http
-// recognizes only the value itself, by identity, so a wrapped one is
-// re-panicked as it.
-func isAbort(p any) bool {
+// response: http.ErrAbortHandler, or an error wrapping it as [errors.Is]
+// finds it (bounded: an error that wraps itself is no abort, and no hang).
+// net/http recognizes only the value itself, by identity, so a wrapped one
+// is re-panicked as it. An error whose Unwrap or Is panics is no abort.
+func isAbort(p any) (abort bool) {
 	err, ok := p.(error)
 	if !ok {
 		return false
@@ -56,8 +56,12 @@ func isAbort(p any) bool {
 	if err == http.ErrAbortHandler {
 		return true
 	}
-	defer func() { _ = recover() }() // an Unwrap that panics is not an abort
-	return errors.Is(err, http.ErrAbortHandler)
+	defer func() {
+		if recover() != nil {
+			abort = false
+		}
+	}()
+	return isError(err, http.ErrAbortHandler)
 }
 
 // maxPanicStackBytes caps the stack a panic puts in the log.

@@ -3,7 +3,6 @@ package envelope
 import (
 	"context"
 	"encoding/json"
-	"errors"
 	"io"
 	"net/http"
 	"reflect"
@@ -58,13 +57,13 @@ func resolve(err error) (e *APIError, unexpected bool) {
 		}
 		return ae, false
 	}
-	var mbe *http.MaxBytesError
-	switch {
-	case errors.As(err, &mbe):
+	if mbe, ok := asError[*http.MaxBytesError](err); ok && mbe != nil {
 		return &APIError{code: CodePayloadTooLarge, key: keyBodyLimit, args: []any{plainInt(mbe.Limit)}, cause: err}, false
-	case errors.Is(err, context.DeadlineExceeded):
+	}
+	switch {
+	case isError(err, context.DeadlineExceeded):
 		return &APIError{code: CodeTimeout, cause: err}, false
-	case errors.Is(err, context.Canceled):
+	case isError(err, context.Canceled):
 		return &APIError{code: CodeCanceled, cause: err}, false
 	}
 	if je := fromJSONError(err); je != nil {
@@ -75,43 +74,117 @@ func resolve(err error) (e *APIError, unexpected bool) {
 	return &APIError{code: CodeInternal, cause: err}, true
 }
 
-// findAPIError walks err's chain. found is true when an *APIError is in it,
-// even a typed nil one.
+// findAPIError walks err's chain as [errors.As] does, bounded like
+// [chainFind]. found is true when an *APIError is in it, even a typed nil
+// one. It is the hot path of every write, so it is written out rather
+// than built on chainFind, whose closures allocate.
 func findAPIError(err error) (ae *APIError, found bool) {
-	for depth := 0; err != nil && depth < 100; depth++ {
+	budget := maxChain
+	return findAPIErrorIn(err, &budget)
+}
+
+func findAPIErrorIn(err error, budget *int) (*APIError, bool) {
+	for err != nil && *budget > 0 {
+		*budget--
+		if ae, ok := err.(*APIError); ok {
+			return ae, true
+		}
+		if x, ok := err.(interface{ As(any) bool }); ok {
+			var target *APIError
+			if x.As(&target) {
+				return target, true
+			}
+		}
 		switch x := err.(type) {
-		case *APIError:
-			return x, true
+		case interface{ Unwrap() error }:
+			err = x.Unwrap()
 		case interface{ Unwrap() []error }:
 			for _, sub := range x.Unwrap() {
-				if ae, found := findAPIError(sub); found {
+				if ae, found := findAPIErrorIn(sub, budget); found {
 					return ae, true
 				}
 			}
 			return nil, false
-		case interface{ Unwrap() error }:
-			err = x.Unwrap()
 		default:
-			var target *APIError
-			if errors.As(err, &target) {
-				return target, true
-			}
 			return nil, false
 		}
 	}
 	return nil, false
 }
 
+// maxChain bounds the errors a walk down an error's chain visits. An error
+// that wraps itself, which [errors.Is] and [errors.As] walk forever, is
+// cut there, as is a tree of joined errors too large to be a real one.
+const maxChain = 100
+
+// chainFind calls match on err and on every error it wraps (Unwrap() error
+// and Unwrap() []error, depth first: the order of [errors.Is] and
+// [errors.As]) until match returns true, which chainFind then reports, or
+// maxChain errors were visited.
+func chainFind(err error, match func(error) bool) bool {
+	budget := maxChain
+	return chainFindIn(err, match, &budget)
+}
+
+func chainFindIn(err error, match func(error) bool, budget *int) bool {
+	for err != nil && *budget > 0 {
+		*budget--
+		if match(err) {
+			return true
+		}
+		switch x := err.(type) {
+		case interface{ Unwrap() error }:
+			err = x.Unwrap()
+		case interface{ Unwrap() []error }:
+			for _, sub := range x.Unwrap() {
+				if chainFindIn(sub, match, budget) {
+					return true
+				}
+			}
+			return false
+		default:
+			return false
+		}
+	}
+	return false
+}
+
+// asError is [errors.As] for a target of type T, bounded like chainFind.
+func asError[T error](err error) (T, bool) {
+	var out T
+	found := chainFind(err, func(e error) bool {
+		if t, ok := e.(T); ok {
+			out = t
+			return true
+		}
+		x, ok := e.(interface{ As(any) bool })
+		return ok && x.As(&out)
+	})
+	return out, found
+}
+
+// isError is [errors.Is], bounded like chainFind. target is a comparable
+// sentinel, so comparing it with any error cannot panic.
+func isError(err, target error) bool {
+	return chainFind(err, func(e error) bool {
+		if e == target {
+			return true
+		}
+		x, ok := e.(interface{ Is(error) bool })
+		return ok && x.Is(target)
+	})
+}
+
 // fromJSONError maps an encoding/json decoding error to an invalid_request
 // error with a library message (see messages.go), or returns nil when err
 // is not one.
 func fromJSONError(err error) *APIError {
-	var se *json.SyntaxError
-	var te *json.UnmarshalTypeError
-	switch {
-	case errors.As(err, &se):
+	if se, ok := asError[*json.SyntaxError](err); ok && se != nil {
 		return &APIError{code: CodeInvalidRequest, key: keyJSONSyntax, args: []any{plainInt(se.Offset)}, cause: err}
-	case errors.As(err, &te):
+	}
+	te, isType := asError[*json.UnmarshalTypeError](err)
+	switch {
+	case isType && te != nil:
 		kind := jsonKindOf(te.Type)
 		if te.Field == "" {
 			key := keyJSONBodyValue
@@ -125,7 +198,7 @@ func fromJSONError(err error) *APIError {
 		}
 		return &APIError{code: CodeInvalidRequest, key: keyJSONFieldType, cause: err,
 			fields: []FieldError{WrongType(te.Field, te.Type)}}
-	case errors.Is(err, io.ErrUnexpectedEOF):
+	case isError(err, io.ErrUnexpectedEOF):
 		return &APIError{code: CodeInvalidRequest, key: keyJSONTruncated, cause: err}
 	}
 	// encoding/json reports unknown fields only as text, the name quoted
