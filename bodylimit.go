@@ -1,23 +1,25 @@
 package envelope
 
-import "net/http"
+import (
+	"errors"
+	"io"
+	"net/http"
+	"strings"
+	"time"
+)
 
 // This file is the body limit step of the chain (see
-// [MiddlewareOptions.MaxBodyBytes]).
+// [MiddlewareOptions.MaxBodyBytes]) and what every 413 does to the
+// connection.
 
 // limitBody applies the limit n to r's body. A request whose Content-Length
-// already exceeds n is answered at once with the 413 and "Connection:
-// close", so that net/http neither reads nor waits for the refused body
-// (it would otherwise try to read and discard up to 256 KiB of it before
-// answering, and a client that sends nothing would get no answer); refused
-// is then true. Any other body is wrapped in [http.MaxBytesReader], handed
-// net/http's own ResponseWriter (base) so that a body that runs over the
-// limit marks the connection to close instead of being drained: reading
-// past n fails with an [*http.MaxBytesError], which a writer renders as
-// the same 413. The incoming request is not modified.
-func limitBody(n int64, w, base http.ResponseWriter, r *http.Request, ew *Writer) (_ *http.Request, refused bool) {
+// already exceeds n is answered at once with the 413, which refuses the
+// body (see refuseBody); refused is then true. Any other body is wrapped
+// so that the read that runs past n refuses the rest of the body there
+// and then, and fails with an [*http.MaxBytesError], which a writer
+// renders as the same 413. The incoming request is not modified.
+func limitBody(n int64, w http.ResponseWriter, r *http.Request, ew *Writer) (_ *http.Request, refused bool) {
 	if r.ContentLength > n {
-		w.Header()["Connection"] = []string{"close"}
 		ew.Write(w, r, &http.MaxBytesError{Limit: n})
 		return r, true
 	}
@@ -25,8 +27,70 @@ func limitBody(n int64, w, base http.ResponseWriter, r *http.Request, ew *Writer
 		return r, false
 	}
 	r2 := *r
-	r2.Body = http.MaxBytesReader(base, r.Body, n)
+	r2.Body = &limitedBody{ReadCloser: http.MaxBytesReader(nil, r.Body, n), w: w, r: r}
 	return &r2, false
+}
+
+// limitedBody is a request body capped by the chain. The first read that
+// runs past the limit refuses the rest of the body (see refuseBody) before
+// it returns the [*http.MaxBytesError], whoever answers the request.
+type limitedBody struct {
+	io.ReadCloser
+	w       http.ResponseWriter
+	r       *http.Request
+	refused bool
+}
+
+func (b *limitedBody) Read(p []byte) (int, error) {
+	n, err := b.ReadCloser.Read(p)
+	if err != nil && !b.refused {
+		if mbe := (*http.MaxBytesError)(nil); errors.As(err, &mbe) {
+			b.refused = true
+			refuseBody(b.w, b.r)
+		}
+	}
+	return n, err
+}
+
+// refuseBody makes sure that net/http neither waits for the rest of r's
+// body nor reuses the connection, so that the response to a refused body
+// goes out at once and the connection is closed after it (RFC 9110
+// §15.5.14 lets a server close the connection on a 413). Call it before
+// the response starts; afterwards it still closes the connection, but can
+// no longer add Connection: close.
+//
+// net/http reads what is left of a request body after the handler, up to
+// 256 KiB, before it sends a response that has not been flushed (so that
+// the connection can carry the next request), and again when it closes
+// the body, looking for its end: a client that announced a body and holds
+// it back would get no answer until the server's ReadTimeout, or never.
+// Over HTTP/1.x refuseBody therefore
+//
+//   - trips the hook of net/http's own ResponseWriter, found through the
+//     wrappers' Unwrap, that [http.MaxBytesReader] trips when a body runs
+//     over its limit: the server closes the connection after the response,
+//     half-closing it first so that the client reads the response before
+//     any reset;
+//   - sets Connection: close, which has the same effect when a wrapper
+//     without Unwrap hides net/http's writer (RFC 9112 §9.6);
+//   - sets the connection's read deadline to now, so that net/http's last
+//     look for the end of the body returns at once.
+//
+// HTTP/2 needs none of it: the server resets the stream of an unread body
+// when the handler returns, and Connection: close would make it drain
+// every other stream of the connection.
+func refuseBody(w http.ResponseWriter, r *http.Request) {
+	if r == nil || r.ProtoMajor != 1 {
+		return
+	}
+	// A limit of zero and one byte to read: the reader trips the hook of
+	// the writer it is given and never touches the request body.
+	one := io.NopCloser(strings.NewReader("x"))
+	_, _ = http.MaxBytesReader(innermost(w), one, 0).Read(make([]byte, 1))
+	if !responseStarted(w) {
+		w.Header()["Connection"] = []string{"close"}
+	}
+	_ = http.NewResponseController(w).SetReadDeadline(time.Now())
 }
 
 // innermost returns the writer at the bottom of a chain of wrappers that

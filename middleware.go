@@ -121,9 +121,23 @@ func (c *chain) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		h[c.id.header] = rc.hdr[:]
 	}
 	c.sec.apply(h, r, &rc.sec)
+	var rw *responseWriter
+	switch outer := chainWriter(w); {
+	case outer != nil:
+		rw = outer // wrapped twice: share the outer wrapper
+	case rc.rw.w != nil:
+		// The state came from an outer layer whose wrapper is not w (a
+		// handler in between replaced the writer): wrap afresh.
+		rw = &responseWriter{w: w}
+		w = rw.public()
+	default:
+		rc.rw.w = w
+		rw = &rc.rw
+		w = rw.public()
+	}
 	if c.maxBody > 0 {
 		var refused bool
-		if r, refused = limitBody(c.maxBody, w, innermost(w), r, ew); refused {
+		if r, refused = limitBody(c.maxBody, w, r, ew); refused {
 			return
 		}
 	}
@@ -135,18 +149,7 @@ func (c *chain) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		}
 		rc.routerBusy = true
 	}
-	switch outer := chainWriter(w); {
-	case outer != nil:
-		c.rec.serve(c.next, w, r, outer, ew, router) // wrapped twice: share the outer wrapper
-	case rc.rw.w != nil:
-		// The state came from an outer layer whose wrapper is not w (a
-		// handler in between replaced the writer): wrap afresh.
-		rw := &responseWriter{w: w}
-		c.rec.serve(c.next, rw.public(), r, rw, ew, router)
-	default:
-		rc.rw.w = w
-		c.rec.serve(c.next, rc.rw.public(), r, &rc.rw, ew, router)
-	}
+	c.rec.serve(c.next, w, r, rw, ew, router)
 }
 
 // defaultChain is built on first use: no init-time work.

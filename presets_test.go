@@ -101,7 +101,7 @@ func TestProblemFormat(t *testing.T) {
 		{"/teapot", 500, `{"type":"about:blank","title":"Internal Server Error","status":500,"detail":"` + defaultMessage(CodeInternal) + `","instance":"/teapot","code":"odd_status","requestId":"req_p"}`},
 		// RFC 9457 §3.1.3: a title even where the status has no reason
 		// phrase: the code's default message.
-		{"/canceled", 499, `{"type":"about:blank","title":"The request was canceled.","status":499,"detail":"The request was canceled.","instance":"/canceled","code":"canceled","requestId":"req_p"}`},
+		{"/canceled", 499, `{"type":"about:blank","title":"Client Closed Request","status":499,"detail":"The request was canceled.","instance":"/canceled","code":"canceled","requestId":"req_p"}`},
 		{"/domain", 429, `{"type":"about:blank","title":"Too Many Requests","status":429,"detail":"The token's rate limit is exhausted.","instance":"/domain","code":"token_rate_limit","requestId":"req_p"}`},
 	}
 	for _, tt := range tests {

@@ -250,6 +250,11 @@ func (ew *Writer) write(w http.ResponseWriter, r *http.Request, st *requestState
 	buf := getBuffer()
 	body, merr := ew.renderBody(&rs, (*buf)[:0])
 	ew.headers(w.Header(), &rs)
+	if rs.status == http.StatusRequestEntityTooLarge {
+		// A 413 refuses the body: it is not going to be read, so net/http
+		// must neither wait for it nor reuse the connection.
+		refuseBody(w, r)
+	}
 	w.WriteHeader(rs.status)
 	if r == nil || r.Method != http.MethodHead {
 		if _, werr := w.Write(body); werr != nil {
@@ -318,9 +323,7 @@ func (ew *Writer) title(rs *errResponse, accept []string) string {
 		return t
 	}
 	if ent.attrs["type"] == "" {
-		if t := http.StatusText(rs.status); t != "" {
-			return t
-		}
+		return reasonPhrase(rs.status) // about:blank (RFC 9457 §4.2.1)
 	}
 	if m := ew.localizer.codeMessage(accept, ent.code); m != "" {
 		return m
@@ -331,14 +334,36 @@ func (ew *Writer) title(rs *errResponse, accept []string) string {
 	return defaultMessage(CodeForStatus(rs.status))
 }
 
-// instancePath returns the request path as a problem instance: a relative
-// reference that resolves on the API's own host. A path that starts with
-// "//" would be a network-path reference to another host (RFC 3986 §4.2),
-// which a client may dereference (RFC 9457 §3.1.5); its second slash is
-// percent-encoded, which keeps it a path.
+// reasonPhrase returns a short summary of status, never "": the reason
+// phrase RFC 9110 §15 gives it, "Client Closed Request" for the 499 of
+// canceled requests (the phrase the status is known by; net/http does not
+// name it), and otherwise the name of its class, "Client Error" or "Server
+// Error" (RFC 9110 §15.5, §15.6). It is the title of an about:blank
+// problem, which RFC 9457 §4.2.1 wants to be the status's phrase.
+func reasonPhrase(status int) string {
+	if t := http.StatusText(status); t != "" {
+		return t
+	}
+	switch {
+	case status == 499:
+		return "Client Closed Request"
+	case status >= 500:
+		return "Server Error"
+	}
+	return "Client Error"
+}
+
+// instancePath returns the escaped request path as a problem instance, a
+// URI reference a client may dereference (RFC 9457 §3.1.5), so it must
+// resolve on the API's own host. A path that starts with "//" (routers
+// that do not clean paths pass "//evil.example/x" through) would be a
+// network-path reference to another host (RFC 3986 §4.2); it gets the
+// prefix "/.", as the WHATWG URL serializer does, which resolves to the
+// same path on the same host (RFC 3986 §5.2.4). The path is the escaped
+// one, so a backslash, which browsers read as a slash, is sent as %5C.
 func instancePath(p string) string {
 	if strings.HasPrefix(p, "//") {
-		return "/%2F" + p[2:]
+		return "/." + p
 	}
 	return p
 }
