@@ -187,6 +187,8 @@ func TestRecoverAbortHandlerPropagates(t *testing.T) {
 		{"wrapped", fmt.Errorf("client gone: %w", http.ErrAbortHandler), false},
 		{"wrapped twice", fmt.Errorf("a: %w", fmt.Errorf("b: %w", http.ErrAbortHandler)), false},
 		{"joined", errors.Join(errors.New("x"), http.ErrAbortHandler), false},
+		{"custom Is", abortIs{}, false},
+		{"wrapped custom Is", fmt.Errorf("x: %w", abortIs{}), false},
 		{"after the response started", fmt.Errorf("late: %w", http.ErrAbortHandler), true},
 	}
 	for _, tt := range tests {
@@ -233,6 +235,13 @@ func TestRecoverAbortHandlerPropagates(t *testing.T) {
 		assert.Equal(t, "unwrap panics", rec.waitMsg(t, msgPanic).attrs["panic"])
 	})
 }
+
+// abortIs matches http.ErrAbortHandler through its own Is method, as
+// errors.Is allows.
+type abortIs struct{}
+
+func (abortIs) Error() string        { return "custom abort" }
+func (abortIs) Is(target error) bool { return target == http.ErrAbortHandler }
 
 // returned wraps h so that done is closed once h has returned: a test whose
 // client sees the connection end (a hijack) can then wait for the server
