@@ -24,7 +24,7 @@ import (
 // not_found error with the code's default message, rendered with
 // [envelope.Write].
 func NotFound(w http.ResponseWriter, r *http.Request) {
-	envelope.Write(w, r, envelope.ErrNotFound)
+	envelope.Write(w, r, envelope.NotFound(""))
 }
 
 // methods are the methods MethodNotAllowed asks the router about, in the

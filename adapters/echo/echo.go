@@ -51,11 +51,11 @@ func ErrorHandler(err error, c echo.Context) {
 //     carries none (see [ShareRequestID]);
 //   - writes nothing when the response is already committed: a second
 //     status line would corrupt it. The error goes to echo's logger.
-func NewErrorHandler(ew *envelope.ErrorWriter) echo.HTTPErrorHandler {
+func NewErrorHandler(ew *envelope.Writer) echo.HTTPErrorHandler {
 	return func(err error, c echo.Context) { handle(ew, err, c) }
 }
 
-func handle(ew *envelope.ErrorWriter, err error, c echo.Context) {
+func handle(ew *envelope.Writer, err error, c echo.Context) {
 	res := c.Response()
 	if res.Committed {
 		c.Logger().Error(err)
@@ -101,7 +101,7 @@ func handle(ew *envelope.ErrorWriter, err error, c echo.Context) {
 // error, becomes the cause, for logs only. A nil he gives a 500.
 func FromHTTPError(he *echo.HTTPError) *envelope.APIError {
 	if he == nil {
-		return envelope.ErrInternal
+		return envelope.Internal("")
 	}
 	if inner, ok := he.Internal.(*echo.HTTPError); ok && inner != nil {
 		he = inner // echo's own handler does the same

@@ -92,7 +92,7 @@ func Errors() gin.HandlerFunc {
 func NoRoute(c *gin.Context) {
 	c.Abort()
 	if !c.Writer.Written() {
-		envelope.Write(c.Writer, c.Request, envelope.ErrNotFound)
+		envelope.Write(c.Writer, c.Request, envelope.NotFound(""))
 	}
 }
 
@@ -185,12 +185,12 @@ func newID() string {
 // every function of this package, render with ew for the requests it
 // handles. Use it before the others; the engine's NoRoute and NoMethod
 // handlers run after global middleware too. It panics if ew is nil.
-func WithErrorWriter(ew *envelope.ErrorWriter) gin.HandlerFunc {
+func WithErrorWriter(ew *envelope.Writer) gin.HandlerFunc {
 	if ew == nil {
 		panic("envelopegin: nil ErrorWriter")
 	}
 	return func(c *gin.Context) {
-		c.Request = c.Request.WithContext(envelope.ContextWithErrorWriter(c.Request.Context(), ew))
+		c.Request = c.Request.WithContext(envelope.ContextWithWriter(c.Request.Context(), ew))
 		c.Next()
 	}
 }

@@ -2,8 +2,6 @@ module github.com/apienvelope/envelope/adapters/validator
 
 go 1.24.0
 
-replace github.com/apienvelope/envelope => ../..
-
 require (
 	github.com/apienvelope/envelope v0.0.0-00010101000000-000000000000
 	github.com/go-playground/validator/v10 v10.30.1
@@ -11,6 +9,7 @@ require (
 )
 
 require (
+	github.com/apienvelope/envelope/adapters/validator v0.0.0-00010101000000-000000000000
 	github.com/gabriel-vasile/mimetype v1.4.12 // indirect
 	github.com/go-playground/locales v0.14.1 // indirect
 	github.com/go-playground/universal-translator v0.18.1 // indirect

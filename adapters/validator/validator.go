@@ -158,7 +158,7 @@ func (t *Translator) Error(ctx context.Context, err error) error {
 	}
 	base := t.base
 	if base == nil {
-		base = envelope.ErrValidation
+		base = envelope.Validation("")
 	}
 	return base.WithFields(fields...).WithCause(err)
 }
