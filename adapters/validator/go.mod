@@ -9,7 +9,6 @@ require (
 )
 
 require (
-	github.com/apienvelope/envelope/adapters/validator v0.0.0-00010101000000-000000000000
 	github.com/gabriel-vasile/mimetype v1.4.12 // indirect
 	github.com/go-playground/locales v0.14.1 // indirect
 	github.com/go-playground/universal-translator v0.18.1 // indirect
