@@ -96,19 +96,27 @@ type Options struct {
 	// English text of [Message]. It must be safe for concurrent use; a
 	// panic in it is not recovered.
 	Message func(ctx context.Context, fe validator.FieldError) string
+	// FieldName, when set, names a struct field as the client sends it,
+	// for the paths built when the validated struct is known
+	// ([Translator.Struct], [Translator.StructError]); "" flattens the
+	// field: its own fields are named at its parent's level. Nil means
+	// [JSONName]. An adapter for query or form binding names fields by
+	// their form tags this way. It must be safe for concurrent use.
+	FieldName func(f reflect.StructField) string
 }
 
 // Translator turns validator errors into envelope errors. Build it once with
 // [NewTranslator]; it is safe for concurrent use. The zero Translator
 // behaves like NewTranslator(Options{}).
 type Translator struct {
-	base    *envelope.APIError
-	message func(context.Context, validator.FieldError) string
+	base      *envelope.APIError
+	message   func(context.Context, validator.FieldError) string
+	fieldName func(reflect.StructField) string
 }
 
 // NewTranslator returns a Translator configured by opts.
 func NewTranslator(opts Options) *Translator {
-	return &Translator{base: opts.Base, message: opts.Message}
+	return &Translator{base: opts.Base, message: opts.Message, fieldName: opts.FieldName}
 }
 
 // FromError is [Translator.Error] with the zero Options: a nil error stays
@@ -156,8 +164,10 @@ func (t *Translator) Error(ctx context.Context, err error) error {
 }
 
 // StructError is [Translator.Error] for the error of validating s (a struct
-// or a pointer to one, as given to the validator): knowing s's type, the
-// message of a cross-field rule names the other field by its JSON path.
+// or a pointer to one, as given to the validator). Knowing s's type, it
+// builds each field path from s's fields, named by [Options.FieldName]
+// (JSON names by default, whatever names the validator reports), and the
+// message of a cross-field rule names the other field by its path.
 func (t *Translator) StructError(ctx context.Context, s any, err error) error {
 	return t.translate(ctx, reflect.TypeOf(s), err)
 }
@@ -189,8 +199,15 @@ func (t *Translator) translate(ctx context.Context, root reflect.Type, err error
 	}
 	fields := make([]envelope.FieldError, len(ves))
 	for i, fe := range ves {
-		path := fieldPath(fe.Namespace())
-		r := ruleOf(fe, otherField(root, fe))
+		path, parent, parentPath, ok := t.typedPath(root, fe)
+		if !ok {
+			path = fieldPath(fe.Namespace())
+		}
+		other := ""
+		if ok {
+			other = t.otherField(root, parent, parentPath, fe)
+		}
+		r := ruleOf(fe, other)
 		f := envelope.FieldError{Field: path, Code: r.code, Args: r.args, Message: r.message}
 		if t.message != nil {
 			if msg := t.message(ctx, fe); msg != "" {
@@ -259,129 +276,4 @@ func splitNamespace(ns string) []string {
 		}
 	}
 	return append(segs, ns[start:])
-}
-
-// crossFieldTags are the rules whose parameter names another field.
-var crossFieldTags = map[string]bool{
-	"eqfield": true, "nefield": true, "gtfield": true, "gtefield": true, "ltfield": true, "ltefield": true,
-	"eqcsfield": true, "necsfield": true, "gtcsfield": true, "gtecsfield": true, "ltcsfield": true, "ltecsfield": true,
-	"fieldcontains": true, "fieldexcludes": true,
-}
-
-// otherField returns the path, as the client spells it, of the field that
-// the cross-field rule of fe compares with, or "" when fe's rule is not one
-// or the field cannot be found from root, the type of the validated
-// struct. The parameter is a Go field name, or a dotted path of them,
-// looked up from the struct that holds the failed field, and else from the
-// root (as eqcsfield's documentation puts it).
-func otherField(root reflect.Type, fe validator.FieldError) string {
-	if root == nil || !crossFieldTags[fe.ActualTag()] || fe.Param() == "" {
-		return ""
-	}
-	sns := splitNamespace(fe.StructNamespace())
-	ns := splitNamespace(fe.Namespace())
-	if len(sns) < 2 || len(sns) != len(ns) {
-		return ""
-	}
-	// Walk from the root to the struct holding the failed field.
-	parent := structType(root)
-	for _, seg := range sns[1 : len(sns)-1] {
-		if parent == nil {
-			return ""
-		}
-		parent = fieldType(parent, seg)
-	}
-	prefix := ""
-	if len(ns) > 2 {
-		prefix = fieldPath(strings.Join(ns[:len(ns)-1], "."))
-	}
-	if rel, ok := jsonPath(parent, fe.Param()); ok {
-		return joinPath(prefix, rel)
-	}
-	if rel, ok := jsonPath(structType(root), fe.Param()); ok {
-		return rel
-	}
-	return ""
-}
-
-// structType returns t without pointers when it is a struct type, else nil.
-func structType(t reflect.Type) reflect.Type {
-	for t != nil && t.Kind() == reflect.Pointer {
-		t = t.Elem()
-	}
-	if t == nil || t.Kind() != reflect.Struct {
-		return nil
-	}
-	return t
-}
-
-// fieldType returns the struct type of the field a namespace segment of t
-// names ("Items[2]": the element of field Items), or nil.
-func fieldType(t reflect.Type, seg string) reflect.Type {
-	name, idx, _ := strings.Cut(seg, "[")
-	f, ok := t.FieldByName(name)
-	if !ok {
-		return nil
-	}
-	ft := f.Type
-	if idx != "" {
-		for range strings.Count("["+idx, "[") {
-			for ft.Kind() == reflect.Pointer {
-				ft = ft.Elem()
-			}
-			switch ft.Kind() {
-			case reflect.Slice, reflect.Array, reflect.Map:
-				ft = ft.Elem()
-			default:
-				return nil
-			}
-		}
-	}
-	return structType(ft)
-}
-
-// jsonPath turns a dotted path of Go field names from t into the path the
-// client sends, with json names, embedded structs flattened as
-// encoding/json flattens them.
-func jsonPath(t reflect.Type, goPath string) (string, bool) {
-	if t == nil {
-		return "", false
-	}
-	var out string
-	names := strings.Split(goPath, ".")
-	for i, name := range names {
-		if t == nil {
-			return "", false
-		}
-		f, ok := t.FieldByName(name)
-		if !ok || !f.IsExported() {
-			return "", false
-		}
-		// A promoted field sits under the embedded structs that
-		// encoding/json flattens, or nests under those with a json name.
-		for j := 1; j < len(f.Index); j++ {
-			emb := t.FieldByIndex(f.Index[:j])
-			if n := jsonName(emb); n != "" && n[0] != embeddedMark {
-				out = joinPath(out, n)
-			}
-		}
-		n := jsonName(f)
-		if n == "" {
-			n = f.Name
-		}
-		if n[0] != embeddedMark {
-			out = joinPath(out, n)
-		}
-		if i < len(names)-1 {
-			t = structType(f.Type)
-		}
-	}
-	return out, out != ""
-}
-
-func joinPath(a, b string) string {
-	if a == "" {
-		return b
-	}
-	return a + "." + b
 }

@@ -8,6 +8,7 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"reflect"
 	"strings"
 	"testing"
 	"time"
@@ -145,8 +146,52 @@ func TestFieldPaths(t *testing.T) {
 			require.Len(t, e.Fields(), 1, "fields: %+v", e.Fields())
 			assert.Equal(t, tt.wantField, e.Fields()[0].Field)
 			assert.Equal(t, tt.wantCode, e.Fields()[0].Code)
+
+			// Knowing the struct, the path is built from its type, the
+			// same, also with a validator that reports Go names.
+			tr := envelopevalidator.NewTranslator(envelopevalidator.Options{})
+			e = apiError(t, tr.StructError(context.Background(), &o, v.Struct(&o)))
+			require.Len(t, e.Fields(), 1)
+			assert.Equal(t, tt.wantField, e.Fields()[0].Field)
+			e = apiError(t, tr.Struct(context.Background(), validator.New(), &o))
+			require.Len(t, e.Fields(), 1)
+			assert.Equal(t, tt.wantField, e.Fields()[0].Field)
 		})
 	}
+}
+
+// TestFieldName names fields by another tag, as query binding does: gin
+// binds query parameters by form tags, nested structs flattened.
+func TestFieldName(t *testing.T) {
+	t.Parallel()
+	type paging struct {
+		Limit int `form:"limit" json:"pageLimit" validate:"max=100"`
+	}
+	type query struct {
+		paging
+		Sort  string   `form:"sort" validate:"oneof=asc desc"`
+		IDs   []string `form:"id" validate:"dive,uuid"`
+		Since int      `form:"since"`
+		Until int      `form:"until" validate:"gtfield=Since"`
+	}
+	form := func(f reflect.StructField) string {
+		if f.Type.Kind() == reflect.Struct {
+			return ""
+		}
+		if name, _, _ := strings.Cut(f.Tag.Get("form"), ","); name != "" {
+			return name
+		}
+		return f.Name
+	}
+	tr := envelopevalidator.NewTranslator(envelopevalidator.Options{FieldName: form})
+	q := query{paging: paging{Limit: 500}, Sort: "up", IDs: []string{"nope"}, Since: 5, Until: 1}
+	e := apiError(t, tr.Struct(context.Background(), envelopevalidator.NewValidate(), &q))
+	var got []string
+	for _, f := range e.Fields() {
+		got = append(got, f.Field+" "+f.Code)
+	}
+	assert.Equal(t, []string{"limit max", "sort oneof", "id[0] uuid", "until gtfield"}, got)
+	assert.Equal(t, "must be greater than the field since", e.Fields()[3].Message)
 }
 
 func TestVarPaths(t *testing.T) {
