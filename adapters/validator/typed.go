@@ -42,11 +42,19 @@ func (t *Translator) typedPath(root reflect.Type, fe validator.FieldError) (path
 		return "", nil, "", false
 	}
 	segs := splitNamespace(fe.StructNamespace())
-	if len(segs) < 2 {
+	if cur.Name() != "" {
+		// The validator names a named type's root; an unnamed struct type
+		// has none.
+		if len(segs) < 2 || segs[0] != cur.Name() {
+			return "", nil, "", false
+		}
+		segs = segs[1:]
+	}
+	if len(segs) == 0 {
 		return "", nil, "", false
 	}
 	var b strings.Builder
-	for i, seg := range segs[1:] {
+	for i, seg := range segs {
 		if cur == nil {
 			return "", nil, "", false
 		}
@@ -55,7 +63,7 @@ func (t *Translator) typedPath(root reflect.Type, fe validator.FieldError) (path
 		if !found {
 			return "", nil, "", false
 		}
-		if i == len(segs)-2 {
+		if i == len(segs)-1 {
 			parent, parentPath = cur, b.String()
 		}
 		if n := t.name(f); n != "" {

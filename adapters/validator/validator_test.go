@@ -553,3 +553,23 @@ func TestOverTheWire(t *testing.T) {
 		})
 	}
 }
+
+// TestUnnamedStruct builds paths for a struct of an unnamed type, whose
+// namespace has no root name.
+func TestUnnamedStruct(t *testing.T) {
+	t.Parallel()
+	q := struct {
+		Limit int `json:"pageSize" validate:"max=1"`
+		Inner struct {
+			Min int `json:"min"`
+			Max int `json:"max" validate:"gtfield=Min"`
+		} `json:"range"`
+	}{Limit: 2}
+	q.Inner.Min = 3
+	tr := envelopevalidator.NewTranslator(envelopevalidator.Options{})
+	e := apiError(t, tr.Struct(context.Background(), validator.New(), &q))
+	require.Len(t, e.Fields(), 2)
+	assert.Equal(t, "pageSize", e.Fields()[0].Field)
+	assert.Equal(t, "range.max", e.Fields()[1].Field)
+	assert.Equal(t, "must be greater than the field range.min", e.Fields()[1].Message)
+}
