@@ -1,12 +1,27 @@
 // Package envelopechi fits envelope to chi. chi routes plain net/http
 // handlers, so [envelope.HandlerFunc] and [envelope.Write] work with it
-// unchanged; this package only adds the router's own 404 and 405 in the
-// envelope shape:
+// unchanged. The recommended setup wraps the router in
+// [envelope.Middleware], in place of chi's middleware.RequestID and
+// middleware.Recoverer: it gives every request a safe ID (echoed in the
+// error body and the X-Request-Id header), renders panics as a 500
+// envelope, and turns chi's own 404 and 405 (with Allow) into envelopes:
 //
 //	r := chi.NewRouter()
+//	r.Use(middleware.Logger) // chi's other middleware as before
+//	r.Method(http.MethodGet, "/flags/{key}", envelope.HandlerFunc(getFlag))
+//	mw, err := envelope.Middleware(envelope.MiddlewareOptions{Writer: ew})
+//	...
+//	srv := &http.Server{Handler: mw(r)}
+//
+// For a router that keeps chi's middleware.RequestID, [RequestID] bridges
+// chi's ID into envelope (and [Recoverer] replaces middleware.Recoverer,
+// whose 500 has no body); [NotFound] and [MethodNotAllowed] give the
+// router's own pages the envelope shape without the middleware:
+//
+//	r := chi.NewRouter()
+//	r.Use(middleware.RequestID, envelopechi.RequestID, envelopechi.Recoverer)
 //	r.NotFound(envelopechi.NotFound)
 //	r.MethodNotAllowed(envelopechi.MethodNotAllowed(r))
-//	r.Method(http.MethodGet, "/flags/{key}", envelope.HandlerFunc(getFlag))
 //
 // The package is named envelopechi so that it can be imported next to chi
 // without renaming either.
@@ -24,7 +39,7 @@ import (
 // not_found error with the code's default message, rendered with
 // [envelope.Write].
 func NotFound(w http.ResponseWriter, r *http.Request) {
-	envelope.Write(w, r, envelope.ErrNotFound)
+	envelope.Write(w, r, envelope.NotFound(""))
 }
 
 // methods are the methods MethodNotAllowed asks the router about, in the

@@ -2,8 +2,6 @@ module github.com/apienvelope/envelope/adapters/chi
 
 go 1.24.0
 
-replace github.com/apienvelope/envelope => ../..
-
 require (
 	github.com/apienvelope/envelope v0.0.0-00010101000000-000000000000
 	github.com/go-chi/chi/v5 v5.5.0

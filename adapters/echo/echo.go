@@ -1,15 +1,22 @@
 // Package envelopeecho renders echo's errors as envelope responses: echo
 // handlers return [*envelope.APIError] values (or any error) and the client
 // gets the envelope body; echo's own errors, including the router's 404 and
-// 405 and the recovery middleware's panics, get it too.
+// 405, bind errors and the recovery middleware's panics, get it too.
 //
-// Install the error handler once:
+// The recommended setup wraps echo in [envelope.Middleware] at the net/http
+// level (request IDs, security headers, panics, body limit) and installs
+// the error handler:
 //
 //	e := echo.New()
 //	e.HTTPErrorHandler = envelopeecho.ErrorHandler
-//	e.Use(middleware.RequestIDWithConfig(middleware.RequestIDConfig{
-//		RequestIDHandler: envelopeecho.ShareRequestID,
-//	}))
+//	mw, err := envelope.Middleware(envelope.MiddlewareOptions{Writer: ew})
+//	...
+//	srv := &http.Server{Handler: mw(e)}
+//
+// Without the middleware, echo's own request ID and recovery middleware
+// work with it too:
+//
+//	e.Use(envelopeecho.RequestID(envelopeecho.RequestIDOptions{}))
 //	e.Use(middleware.Recover()) // panics become a 500 envelope
 //
 // The package is named envelopeecho so that it can be imported next to echo
@@ -17,9 +24,9 @@
 package envelopeecho
 
 import (
-	"crypto/rand"
-	"encoding/hex"
+	"encoding/json"
 	"errors"
+	"io"
 	"net/http"
 
 	"github.com/apienvelope/envelope"
@@ -27,7 +34,7 @@ import (
 )
 
 // ErrorHandler is an echo.HTTPErrorHandler that renders err with
-// [envelope.Write]: the [envelope.ErrorWriter] in the request's context, or
+// [envelope.Write]: the [envelope.Writer] in the request's context, or
 // the default one. See [NewErrorHandler] for what it does with each kind of
 // error. Assign it to echo.Echo.HTTPErrorHandler. It is safe for concurrent
 // use.
@@ -39,23 +46,23 @@ func ErrorHandler(err error, c echo.Context) {
 // ew; a nil ew means [envelope.Write] (see [ErrorHandler]). It is safe for
 // concurrent use, and it:
 //
-//   - renders an [*envelope.APIError] anywhere in err's chain as is;
-//   - maps an *echo.HTTPError by its status (404 to not_found, 405 to
-//     method_not_allowed with the router's Allow header, 413 to
-//     payload_too_large, ...; see [FromHTTPError]);
+//   - renders err as [Error] translates it: an [*envelope.APIError] as is,
+//     an *echo.HTTPError by its status, a bind error as the client's
+//     mistake, in the words [envelope.DecodeRequest] uses;
+//   - adds the router's Allow header to a 405 (RFC 9110 §15.5.6);
 //   - renders any other error, such as the one middleware.Recover makes of
 //     a panic, as a 500 internal error with the generic message. Its text
 //     goes to the writer's log, never to the client;
 //   - shares echo's request ID (the X-Request-Id response header that
-//     middleware.RequestID sets) with the body, when the request context
-//     carries none (see [ShareRequestID]);
+//     echo's request ID middleware sets) with the body, when the request
+//     context carries none and the ID is safe ([envelope.ValidRequestID]);
 //   - writes nothing when the response is already committed: a second
 //     status line would corrupt it. The error goes to echo's logger.
-func NewErrorHandler(ew *envelope.ErrorWriter) echo.HTTPErrorHandler {
+func NewErrorHandler(ew *envelope.Writer) echo.HTTPErrorHandler {
 	return func(err error, c echo.Context) { handle(ew, err, c) }
 }
 
-func handle(ew *envelope.ErrorWriter, err error, c echo.Context) {
+func handle(ew *envelope.Writer, err error, c echo.Context) {
 	res := c.Response()
 	if res.Committed {
 		c.Logger().Error(err)
@@ -67,18 +74,14 @@ func handle(ew *envelope.ErrorWriter, err error, c echo.Context) {
 			r = r.WithContext(envelope.ContextWithRequestID(r.Context(), id))
 		}
 	}
-	var he *echo.HTTPError
+	err = Error(err)
 	var ae *envelope.APIError
-	if !errors.As(err, &ae) && errors.As(err, &he) {
-		e := FromHTTPError(he)
-		if e.Code() == envelope.CodeMethodNotAllowed {
-			if allow, ok := c.Get(echo.ContextKeyHeaderAllow).(string); ok && allow != "" {
-				e = e.WithHeader("Allow", allow)
-			} else if allow := res.Header().Get("Allow"); allow != "" {
-				e = e.WithHeader("Allow", allow)
-			}
+	if errors.As(err, &ae) && ae.Code() == envelope.CodeMethodNotAllowed && ae.Header().Get("Allow") == "" {
+		if allow, ok := c.Get(echo.ContextKeyHeaderAllow).(string); ok && allow != "" {
+			err = ae.WithHeader("Allow", allow)
+		} else if allow := res.Header().Get("Allow"); allow != "" {
+			err = ae.WithHeader("Allow", allow)
 		}
-		err = e
 	}
 	if ew == nil {
 		envelope.Write(res, r, err)
@@ -87,121 +90,108 @@ func handle(ew *envelope.ErrorWriter, err error, c echo.Context) {
 	ew.Write(res, r, err)
 }
 
-// FromHTTPError maps an *echo.HTTPError to an [*envelope.APIError] with the
-// code of its status (400 invalid_request, 401 unauthorized, 404 not_found,
-// 405 method_not_allowed, 413 payload_too_large, 415
-// unsupported_media_type, 429 rate_limited, 503 service_unavailable, ...).
-// Another 4xx or 5xx status keeps its number under invalid_request or
-// internal; a status outside 400–599 becomes a 500.
+// Error translates an error of an echo application for [envelope.Write]:
 //
-// The public message is he.Message when it is a string other than the
-// status text (echo handlers write it for the client, as echo's own error
-// handler shows it); otherwise the code's default message. A Message that
-// is an error or any other value is not rendered. he, with its Internal
-// error, becomes the cause, for logs only. A nil he gives a 500.
-func FromHTTPError(he *echo.HTTPError) *envelope.APIError {
-	if he == nil {
-		return envelope.ErrInternal
+//   - an error holding an [*envelope.APIError] is returned as is;
+//   - an *echo.HTTPError whose internal error is one of decoding a JSON
+//     body (what c.Bind returns for a malformed body, a member of the wrong
+//     type, a truncated or over-large body) is returned wrapped so that
+//     [envelope.Write] renders it exactly as [envelope.DecodeRequest] would:
+//     a 400 (413 for a body over the limit) with the library's message and
+//     a field error naming the member ("items": "must be an array"),
+//     localized; echo's own text ("Unmarshal type error: expected=[]main.Item,
+//     ...") stays in the cause, for logs;
+//   - any other *echo.HTTPError becomes [FromHTTPError]'s error;
+//   - anything else is returned unchanged: [envelope.Write] renders it as a
+//     generic 500, logging its text.
+//
+// A nil err stays nil.
+func Error(err error) error {
+	if err == nil {
+		return nil
+	}
+	var ae *envelope.APIError
+	if errors.As(err, &ae) {
+		return err
+	}
+	var be *echo.BindingError
+	if errors.As(err, &be) && be.HTTPError != nil {
+		// echo's binders (echo.QueryParamsBinder, ...) name the parameter
+		// they could not bind; their message names a Go type.
+		return fromHTTPError(be.HTTPError, be.Field)
+	}
+	var he *echo.HTTPError
+	if !errors.As(err, &he) {
+		return err
 	}
 	if inner, ok := he.Internal.(*echo.HTTPError); ok && inner != nil {
 		he = inner // echo's own handler does the same
+	}
+	if he.Code == http.StatusBadRequest && decodingError(he.Internal) {
+		return &bodyError{he: he}
+	}
+	return FromHTTPError(he)
+}
+
+// decodingError reports whether err is one that envelope renders as a
+// request decoding error of its own.
+func decodingError(err error) bool {
+	var se *json.SyntaxError
+	var te *json.UnmarshalTypeError
+	var mbe *http.MaxBytesError
+	return err != nil && (errors.As(err, &se) || errors.As(err, &te) || errors.As(err, &mbe) || errors.Is(err, io.ErrUnexpectedEOF))
+}
+
+// bodyError is echo's error for a JSON body that did not decode. Its chain
+// leads to the decoding error, which envelope.Write maps; its text is
+// echo's, for logs.
+type bodyError struct{ he *echo.HTTPError }
+
+func (e *bodyError) Error() string { return e.he.Error() }
+func (e *bodyError) Unwrap() error { return e.he.Internal }
+
+// FromHTTPError maps an *echo.HTTPError to an [*envelope.APIError] with the
+// built-in code of its status ([envelope.CodeForStatus]: 400
+// invalid_request, 401 unauthorized, 404 not_found, 405
+// method_not_allowed, 413 payload_too_large, 415 unsupported_media_type,
+// 429 rate_limited, 503 service_unavailable, ...). Another 4xx or 5xx
+// status keeps its number under invalid_request or internal; a status
+// outside 400–599 becomes a 500.
+//
+// The public message is he.Message when it is a string a handler wrote
+// for the client (echo.NewHTTPError(400, "key must be lowercase"), as
+// echo's own error handler shows it); otherwise the code's default
+// message. Not rendered: a Message that is an error or any other value, the
+// status text, and a message echo made from its internal error (the
+// "strconv.ParseInt: parsing ..." of a query parameter c.Bind could not
+// parse), which could tell a client about the server's internals. he, with
+// its Internal error, becomes the cause, for logs only. A nil he gives a
+// 500.
+func FromHTTPError(he *echo.HTTPError) *envelope.APIError {
+	return fromHTTPError(he, "")
+}
+
+// fromHTTPError is FromHTTPError with, when field is not empty, a field
+// error at the parameter a binder could not bind, and echo's message left
+// out.
+func fromHTTPError(he *echo.HTTPError, field string) *envelope.APIError {
+	if he == nil {
+		return envelope.Internal("")
+	}
+	if inner, ok := he.Internal.(*echo.HTTPError); ok && inner != nil {
+		he = inner
 	}
 	status := he.Code
 	if status < 400 || status > 599 {
 		status = http.StatusInternalServerError
 	}
 	msg, _ := he.Message.(string)
-	if msg == http.StatusText(he.Code) {
+	if msg == http.StatusText(he.Code) || (he.Internal != nil && msg == he.Internal.Error()) || field != "" {
 		msg = ""
 	}
-	return envelope.New(codeForStatus(status), msg).WithStatus(status).WithCause(he)
-}
-
-// codeForStatus is the built-in code of an error status.
-func codeForStatus(status int) envelope.Code {
-	switch status {
-	case 400:
-		return envelope.CodeInvalidRequest
-	case 401:
-		return envelope.CodeUnauthorized
-	case 402:
-		return envelope.CodePaymentRequired
-	case 403:
-		return envelope.CodeForbidden
-	case 404:
-		return envelope.CodeNotFound
-	case 405:
-		return envelope.CodeMethodNotAllowed
-	case 406:
-		return envelope.CodeNotAcceptable
-	case 409:
-		return envelope.CodeConflict
-	case 410:
-		return envelope.CodeGone
-	case 412:
-		return envelope.CodePreconditionFailed
-	case 413:
-		return envelope.CodePayloadTooLarge
-	case 415:
-		return envelope.CodeUnsupportedMediaType
-	case 422:
-		return envelope.CodeUnprocessable
-	case 429:
-		return envelope.CodeRateLimited
-	case 499:
-		return envelope.CodeCanceled
-	case 501:
-		return envelope.CodeNotImplemented
-	case 502:
-		return envelope.CodeBadGateway
-	case 503:
-		return envelope.CodeUnavailable
-	case 504:
-		return envelope.CodeTimeout
+	e := envelope.New(envelope.CodeForStatus(status), msg).WithStatus(status).WithCause(he)
+	if field != "" {
+		e = e.WithFields(envelope.FieldError{Field: field, Code: "invalid"})
 	}
-	if status < 500 {
-		return envelope.CodeInvalidRequest
-	}
-	return envelope.CodeInternal
-}
-
-// ShareRequestID makes echo and envelope agree on one request ID, so that
-// the error body, the X-Request-Id response header, handlers reading
-// [envelope.RequestIDFrom] and anything reading echo's response header see
-// the same value. Its signature is that of
-// middleware.RequestIDConfig.RequestIDHandler:
-//
-//	e.Use(middleware.RequestIDWithConfig(middleware.RequestIDConfig{
-//		RequestIDHandler: envelopeecho.ShareRequestID,
-//	}))
-//
-// When the request context already carries an ID (envelope's own
-// middleware ran outside echo), that ID wins and replaces echo's in the
-// X-Request-Id response header. Otherwise echo's id goes into the request
-// context. echo's middleware passes a client's X-Request-Id through
-// unchecked; an id that is not safe to echo (longer than 128 bytes, or with
-// characters other than ASCII letters, digits and "-_.:+=/") is replaced,
-// in the context and the header, by a new random one. It is safe for
-// concurrent use.
-func ShareRequestID(c echo.Context, id string) {
-	r := c.Request()
-	h := c.Response().Header()
-	if own := envelope.RequestIDFrom(r.Context()); own != "" {
-		h.Set(echo.HeaderXRequestID, own)
-		return
-	}
-	ctx := envelope.ContextWithRequestID(r.Context(), id)
-	if ctx == r.Context() { // rejected as unsafe
-		id = newID()
-		ctx = envelope.ContextWithRequestID(r.Context(), id)
-		h.Set(echo.HeaderXRequestID, id)
-	}
-	c.SetRequest(r.WithContext(ctx))
-}
-
-// newID returns 128 random bits in hex.
-func newID() string {
-	var b [16]byte
-	_, _ = rand.Read(b[:]) // crypto/rand.Read never fails (Go 1.24)
-	return hex.EncodeToString(b[:])
+	return e
 }

@@ -4,8 +4,10 @@ import (
 	"encoding/json"
 	"errors"
 	"io"
+	"log/slog"
 	"net/http"
 	"net/http/httptest"
+	"regexp"
 	"strings"
 	"testing"
 
@@ -19,16 +21,47 @@ import (
 
 const secret = "db password=hunter2"
 
-// newServer is an echo app as the package documentation sets it up.
-func newServer(t *testing.T) *httptest.Server {
-	t.Helper()
+var uuidV4 = regexp.MustCompile(`^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$`)
+
+// newEcho returns an echo app with the envelope error handler and no
+// routes.
+func newEcho() *echo.Echo {
 	e := echo.New()
 	e.HideBanner = true
 	e.Logger.SetOutput(io.Discard)
 	e.HTTPErrorHandler = envelopeecho.ErrorHandler
-	e.Use(middleware.RequestIDWithConfig(middleware.RequestIDConfig{RequestIDHandler: envelopeecho.ShareRequestID}))
-	e.Use(middleware.Recover())
+	return e
+}
 
+// newServer is an echo app as the package documentation sets it up
+// without envelope.Middleware.
+func newServer(t *testing.T) *httptest.Server {
+	t.Helper()
+	e := newEcho()
+	e.Use(envelopeecho.RequestID(envelopeecho.RequestIDOptions{}))
+	e.Use(middleware.Recover())
+	routes(e)
+	srv := httptest.NewServer(e)
+	t.Cleanup(srv.Close)
+	return srv
+}
+
+type item struct {
+	SKU string `json:"sku"`
+	Qty int    `json:"qty"`
+}
+
+type order struct {
+	Email string `json:"email"`
+	Items []item `json:"items"`
+}
+
+type listQuery struct {
+	Limit int `query:"limit"`
+}
+
+// routes registers the test routes on e.
+func routes(e *echo.Echo) {
 	e.GET("/flags/:key", func(c echo.Context) error {
 		if c.Param("key") != "dark-mode" {
 			return envelope.NotFound("Flag not found")
@@ -58,9 +91,27 @@ func newServer(t *testing.T) *httptest.Server {
 		}
 		return c.Bind(&v)
 	})
-	srv := httptest.NewServer(e)
-	t.Cleanup(srv.Close)
-	return srv
+	e.POST("/orders", func(c echo.Context) error {
+		var o order
+		if err := c.Bind(&o); err != nil {
+			return err
+		}
+		return c.JSON(http.StatusCreated, o)
+	})
+	e.GET("/list", func(c echo.Context) error {
+		var q listQuery
+		if err := c.Bind(&q); err != nil {
+			return err
+		}
+		return c.JSON(http.StatusOK, q)
+	})
+	e.GET("/fluent", func(c echo.Context) error {
+		var limit int
+		if err := echo.QueryParamsBinder(c).Int("limit", &limit).BindError(); err != nil {
+			return err
+		}
+		return c.JSON(http.StatusOK, map[string]int{"limit": limit})
+	})
 }
 
 type result struct {
@@ -157,13 +208,45 @@ func TestRequestIDShared(t *testing.T) {
 	res = do(t, "GET", srv.URL+"/id", http.Header{"X-Request-Id": {"evil\"<id>"}}, "")
 	assert.Equal(t, http.StatusConflict, res.status)
 	id = res.header.Get("X-Request-Id")
-	assert.Len(t, id, 32)
+	assert.Regexp(t, uuidV4, id)
 	assert.Equal(t, id, res.json["requestId"])
 	assert.Equal(t, id, res.json["seen"])
 	assert.NotContains(t, res.body, "evil")
 
 	res = do(t, "GET", srv.URL+"/id", http.Header{"X-Request-Id": {"client-abc.1"}}, "")
-	assert.Equal(t, "client-abc.1", res.json["requestId"], "echo's choice to accept a safe client ID is kept")
+	assert.Equal(t, "client-abc.1", res.json["requestId"], "a safe client ID is accepted, as the middleware accepts it")
+	assert.Equal(t, "client-abc.1", res.header.Get("X-Request-Id"))
+	for _, bad := range []string{strings.Repeat("a", 129), "a b", "é"} {
+		require.False(t, envelope.ValidRequestID(bad))
+		res = do(t, "GET", srv.URL+"/id", http.Header{"X-Request-Id": {bad}}, "")
+		assert.Regexp(t, uuidV4, res.json["requestId"], "%q is replaced", bad)
+		assert.Equal(t, res.json["requestId"], res.header.Get("X-Request-Id"))
+	}
+
+	// Without a client ID, echo generates the core's UUIDv4.
+	res = do(t, "GET", srv.URL+"/id", nil, "")
+	assert.Regexp(t, uuidV4, res.json["requestId"])
+}
+
+func TestRequestIDOptions(t *testing.T) {
+	t.Parallel()
+	serve := func(opts envelopeecho.RequestIDOptions) *httptest.Server {
+		e := newEcho()
+		e.Use(envelopeecho.RequestID(opts))
+		routes(e)
+		srv := httptest.NewServer(e)
+		t.Cleanup(srv.Close)
+		return srv
+	}
+	srv := serve(envelopeecho.RequestIDOptions{IgnoreIncoming: true})
+	res := do(t, "GET", srv.URL+"/id", http.Header{"X-Request-Id": {"client-1"}}, "")
+	assert.Regexp(t, uuidV4, res.json["seen"])
+	assert.Equal(t, res.json["seen"], res.header.Get("X-Request-Id"))
+
+	srv = serve(envelopeecho.RequestIDOptions{Header: "x-correlation-id"})
+	res = do(t, "GET", srv.URL+"/id", http.Header{"X-Correlation-Id": {"corr-9"}}, "")
+	assert.Equal(t, "corr-9", res.json["seen"])
+	assert.Equal(t, "corr-9", res.header.Get("X-Correlation-Id"))
 }
 
 func TestRequestIDFromOutsideWins(t *testing.T) {
@@ -188,6 +271,7 @@ func TestHeadAndCommitted(t *testing.T) {
 	res := do(t, "HEAD", srv.URL+"/nowhere", nil, "")
 	assert.Equal(t, http.StatusNotFound, res.status)
 	assert.Empty(t, res.body, "no body on HEAD")
+	assert.Equal(t, "application/json", res.header.Get("Content-Type"), "the headers of the GET")
 
 	res = do(t, "GET", srv.URL+"/committed", nil, "")
 	assert.Equal(t, http.StatusOK, res.status)
@@ -196,9 +280,7 @@ func TestHeadAndCommitted(t *testing.T) {
 
 func TestNewErrorHandlerUsesItsWriter(t *testing.T) {
 	t.Parallel()
-	f := envelope.FlatFormat()
-	f.Wrap = "error"
-	ew, err := envelope.NewErrorWriter(envelope.Config{Format: &f})
+	ew, err := envelope.NewWriter(envelope.WriterOptions{Format: envelope.NestedFormat()})
 	require.NoError(t, err)
 	e := echo.New()
 	e.HTTPErrorHandler = envelopeecho.NewErrorHandler(ew)
@@ -245,4 +327,127 @@ func TestFromHTTPError(t *testing.T) {
 			assert.NotContains(t, e.Message(), "hunter2")
 		})
 	}
+}
+
+// decodeRequestBody returns the body envelope.DecodeRequest's error gives
+// for body, decoded into v, as a plain net/http server renders it.
+func decodeRequestBody(t *testing.T, body string, v any, ew *envelope.Writer) map[string]any {
+	t.Helper()
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		dec := envelope.RequestDecoder{AllowUnknownFields: true}
+		ew.Write(w, r, dec.Decode(r, v))
+	}))
+	t.Cleanup(srv.Close)
+	res := do(t, "POST", srv.URL, http.Header{"Content-Type": {"application/json"}}, body)
+	require.NotNil(t, res.json, res.body)
+	return res.json
+}
+
+// TestBindErrors is the regression test of echo's bind errors: they read
+// like envelope.DecodeRequest's (the same body, field errors by JSON
+// member), and nothing internal (Go type names, strconv's text, echo's
+// "Unmarshal type error") reaches the client.
+func TestBindErrors(t *testing.T) {
+	t.Parallel()
+	loc, err := envelope.NewLocalizer(envelope.LocalizerOptions{})
+	require.NoError(t, err)
+	ew, err := envelope.NewWriter(envelope.WriterOptions{Localizer: loc, Logger: slog.New(slog.DiscardHandler)})
+	require.NoError(t, err)
+	mw, err := envelope.Middleware(envelope.MiddlewareOptions{Writer: ew, MaxBodyBytes: 256})
+	require.NoError(t, err)
+	e := newEcho()
+	routes(e)
+	srv := httptest.NewServer(mw(e))
+	t.Cleanup(srv.Close)
+
+	bodies := []struct{ name, body string }{
+		{"array member of the wrong type", `{"email":"a@example.com","items":"three"}`},
+		{"nested member of the wrong type", `{"items":[{"sku":"a","qty":"two"}]}`},
+		{"truncated", `{"email":"a@exa`},
+		{"syntax error", `{"email" "a"}`},
+		{"not an object", `[1,2]`},
+	}
+	for _, b := range bodies {
+		t.Run(b.name, func(t *testing.T) {
+			t.Parallel()
+			for _, lang := range []string{"", "de"} {
+				h := http.Header{"Content-Type": {"application/json"}, "X-Request-Id": {"req-1"}}
+				if lang != "" {
+					h.Set("Accept-Language", lang)
+				}
+				res := do(t, "POST", srv.URL+"/orders", h, b.body)
+				assert.Equal(t, http.StatusBadRequest, res.status, res.body)
+				require.NotNil(t, res.json, res.body)
+				assert.Equal(t, "req-1", res.json["requestId"])
+				delete(res.json, "requestId")
+				want := decodeRequestBody(t, b.body, &order{}, ew)
+				if lang != "" {
+					// The same message in the client's language.
+					assert.Equal(t, lang, res.header.Get("Content-Language"))
+					assert.NotEqual(t, want["message"], res.json["message"])
+					continue
+				}
+				assert.Equal(t, want, res.json, "reads like DecodeRequest's")
+				for _, leak := range []string{"Unmarshal", "main.", "envelopeecho", "[]", "offset=", "unexpected EOF", "invalid character"} {
+					assert.NotContains(t, res.body, leak)
+				}
+			}
+		})
+	}
+
+	t.Run("the member of the wrong type is named", func(t *testing.T) {
+		t.Parallel()
+		res := do(t, "POST", srv.URL+"/orders", http.Header{"Content-Type": {"application/json"}}, `{"items":"three"}`)
+		assert.Equal(t, map[string]any{"items": "must be an array"}, res.json["fields"])
+	})
+
+	t.Run("a body over the limit is a 413", func(t *testing.T) {
+		t.Parallel()
+		res := do(t, "POST", srv.URL+"/orders", http.Header{"Content-Type": {"application/json"}}, `{"email":"`+strings.Repeat("a", 300)+`"}`)
+		assert.Equal(t, http.StatusRequestEntityTooLarge, res.status, res.body)
+		assert.Equal(t, "payload_too_large", res.json["code"])
+	})
+
+	t.Run("a query parameter that does not parse", func(t *testing.T) {
+		t.Parallel()
+		res := do(t, "GET", srv.URL+"/list?limit=abc", nil, "")
+		assert.Equal(t, http.StatusBadRequest, res.status)
+		assert.Equal(t, "invalid_request", res.json["code"])
+		assert.Equal(t, "The request is malformed.", res.json["message"])
+		assert.NotContains(t, res.body, "strconv")
+		assert.NotContains(t, res.body, "parsing")
+	})
+
+	t.Run("echo's binder names the parameter", func(t *testing.T) {
+		t.Parallel()
+		res := do(t, "GET", srv.URL+"/fluent?limit=abc", nil, "")
+		assert.Equal(t, http.StatusBadRequest, res.status)
+		assert.Equal(t, map[string]any{"limit": "is invalid"}, res.json["fields"])
+		assert.NotContains(t, res.body, "failed to bind")
+		assert.NotContains(t, res.body, "int")
+	})
+}
+
+// TestBehindMiddleware serves echo inside envelope.Middleware, the
+// recommended setup: request IDs, panics and router pages.
+func TestBehindMiddleware(t *testing.T) {
+	t.Parallel()
+	mw, err := envelope.Middleware(envelope.MiddlewareOptions{})
+	require.NoError(t, err)
+	e := newEcho()
+	routes(e)
+	srv := httptest.NewServer(mw(e))
+	t.Cleanup(srv.Close)
+	for _, path := range []string{"/panic", "/nowhere", "/flags/nope"} {
+		res := do(t, "GET", srv.URL+path, http.Header{"X-Request-Id": {"req-9"}}, "")
+		require.NotNil(t, res.json, "%s: %s", path, res.body)
+		assert.Equal(t, "req-9", res.json["requestId"], path)
+		assert.Equal(t, "req-9", res.header.Get("X-Request-Id"), path)
+		assert.NotContains(t, res.body, "hunter2")
+	}
+	get := do(t, "GET", srv.URL+"/nowhere", nil, "")
+	head := do(t, "HEAD", srv.URL+"/nowhere", nil, "")
+	assert.Equal(t, get.status, head.status)
+	assert.Equal(t, "application/json", head.header.Get("Content-Type"))
+	assert.Empty(t, head.body)
 }

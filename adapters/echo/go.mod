@@ -2,11 +2,9 @@ module github.com/apienvelope/envelope/adapters/echo
 
 go 1.24.0
 
-replace github.com/apienvelope/envelope => ../..
-
 require (
 	github.com/apienvelope/envelope v0.0.0-00010101000000-000000000000
-	github.com/labstack/echo/v4 v4.15.0
+	github.com/labstack/echo/v4 v4.15.1
 	github.com/stretchr/testify v1.12.1
 )
 

@@ -2,8 +2,6 @@ module github.com/apienvelope/envelope/adapters/gin
 
 go 1.24.0
 
-replace github.com/apienvelope/envelope => ../..
-
 require (
 	github.com/apienvelope/envelope v0.0.0-00010101000000-000000000000
 	github.com/gin-gonic/gin v1.11.0
@@ -41,9 +39,7 @@ require (
 	golang.org/x/net v0.50.0 // indirect
 	golang.org/x/sync v0.19.0 // indirect
 	golang.org/x/sys v0.41.0 // indirect
-	golang.org/x/text v0.34.0 // indirect
+	golang.org/x/text v0.34.0
 	golang.org/x/tools v0.42.0 // indirect
 	google.golang.org/protobuf v1.36.9 // indirect
 )
-
-replace github.com/apienvelope/envelope/adapters/validator => ../validator

@@ -18,6 +18,9 @@ type signupInput struct {
 	Body struct {
 		Email string `json:"email" format:"email"`
 		Name  string `json:"name" minLength:"2"`
+		// Validated last (huma goes in name order): huma locates the
+		// fields after a map key that holds a dot wrongly.
+		Quotas map[string]int `json:"quotas,omitempty"`
 	}
 }
 
@@ -34,8 +37,7 @@ type userOutput struct {
 // A huma API whose errors, its own validation errors included, are
 // rendered in the nested format, behind the envelope middleware.
 func Example() {
-	format := envelope.NestedFormat()
-	errs, err := envelopehuma.New(envelopehuma.Options{Config: envelope.Config{Format: &format}})
+	errs, err := envelopehuma.New(envelopehuma.Options{Writer: envelope.WriterOptions{Format: envelope.NestedFormat()}})
 	if err != nil {
 		panic(err)
 	}
@@ -50,7 +52,7 @@ func Example() {
 	huma.Get(api, "/users/{id}", func(ctx context.Context, in *userInput) (*userOutput, error) {
 		return nil, envelope.NotFound("User not found.")
 	})
-	mw, err := envelope.Middleware(envelope.MiddlewareOptions{ErrorWriter: errs.ErrorWriter()})
+	mw, err := envelope.Middleware(envelope.MiddlewareOptions{Writer: errs.Writer()})
 	if err != nil {
 		panic(err)
 	}
@@ -69,14 +71,15 @@ func Example() {
 		b, _ := io.ReadAll(resp.Body)
 		fmt.Printf("%d %s", resp.StatusCode, b)
 	}
-	show("POST", "/users", `{"name":"A"}`)
+	show("POST", "/users", `{"name":"A","quotas":{"team.a":"many"}}`)
 	show("GET", "/users/42", "")
 	// Output:
-	// 422 {"error":{"code":"validation_error","message":"One or more fields are invalid.","details":{"email":["expected required property email to be present"],"name":["expected length \u003e= 2"]},"request_id":"req-1"}}
+	// 422 {"error":{"code":"validation_error","message":"One or more fields are invalid.","details":{"email":["is required"],"name":["must be at least 2 characters long"],"quotas[team.a]":["must be an integer"]},"request_id":"req-1"}}
 	// 404 {"error":{"code":"not_found","message":"User not found.","details":null,"request_id":"req-1"}}
 }
 
-// The default mapping from huma's error locations to field paths.
+// The mapping from huma's error locations to field paths without a body
+// schema (the adapter's default mapping also brackets map keys).
 func ExampleFieldPath() {
 	for _, loc := range []string{"body.items[2].sku", "body", "query.limit", "path.id"} {
 		fmt.Printf("%-18s -> %q\n", loc, envelopehuma.FieldPath(loc))

@@ -10,19 +10,26 @@
 //
 //   - huma's own request errors (validation, unreadable or missing body,
 //     body too large): huma builds them with huma.NewErrorWithContext. Each
-//     [huma.ErrorDetail] becomes an [envelope.FieldError] at the path
-//     [Options.FieldPath] gives its location, and an error with such field
-//     errors and a 400 or 422 status becomes validation_failed at the
-//     format's [envelope.Format.ValidationStatus], with the code's default
-//     message in place of huma's "validation failed". A missing required
-//     property, which huma reports at the enclosing object, is reported at
-//     the property. An error whose details are all at the body's root (a
-//     body that is not JSON, or not an object) is not about any field: it
-//     keeps huma's status and its code (invalid_request for a 400), with
-//     the details' messages as its message.
+//     [huma.ErrorDetail] becomes an [envelope.FieldError] at the path of its
+//     location, in the syntax every envelope adapter uses: names dotted,
+//     indexes and map keys in brackets ("items[2].sku", "labels[a.b]"; see
+//     [Options.FieldPath]), and an error with such field errors and a 400
+//     or 422 status becomes validation_failed at the status the format
+//     gives it, with the code's default message in place of huma's
+//     "validation failed". huma's messages for the rules the envelope
+//     catalog knows (required, minLength, maximum, minItems, format email,
+//     enum, a value of the wrong type, ...) become the catalog's field keys
+//     with their arguments, so that the writer's [envelope.Localizer] words
+//     them in the client's language and sets Content-Language; others keep
+//     huma's English text. A missing required property, which huma reports
+//     at the enclosing object, is reported at the property. An error whose
+//     details are all at the body's root (a body that is not JSON, or not
+//     an object) is not about any field: it keeps huma's status and its
+//     code (invalid_request for a 400), with the details' messages as its
+//     message.
 //   - an [*envelope.APIError] (or any error) a handler returns: rendered as
-//     [envelope.ErrorWriter.Write] renders it, so standard errors map as
-//     they do there and an unexpected error's text is logged, never sent.
+//     [envelope.Writer.Render] renders it, so standard errors map as they
+//     do there and an unexpected error's text is logged, never sent.
 //   - huma.Error404NotFound and the other helpers a handler calls (through
 //     huma.NewError): the status given is kept and becomes its built-in
 //     code (422 is unprocessable_entity, not validation_failed, since the
@@ -51,51 +58,63 @@ import (
 
 // Options configures [New]. The zero value renders in the flat format.
 type Options struct {
-	// Config configures the [envelope.ErrorWriter] that renders every huma
-	// error: format, alternates, logger, localizer, rate-limit headers.
-	// Its zero value is the flat format.
-	Config envelope.Config
-	// FieldPath maps the location of a huma error detail, such as
-	// "body.items[2].sku" or "query.limit", to the field path of an
-	// [envelope.FieldError]. Nil means [FieldPath]. It must be safe for
-	// concurrent use.
+	// Writer configures the [envelope.Writer] that renders every huma
+	// error: format, alternates, codes, logger, localizer, rate-limit
+	// headers, hooks. Its zero value is the flat format.
+	Writer envelope.WriterOptions
+	// FieldPath, when set, maps the location of a huma error detail, such
+	// as "body.items[2].sku" or "query.limit", to the field path of an
+	// [envelope.FieldError]. Nil means the adapter's own mapping: "body."
+	// is dropped, parameters keep their prefix ("query.limit"), and the
+	// operation's request body schema tells map keys from property names,
+	// so that a key is bracketed as the validator adapter brackets it
+	// ("body.labels.a.b" is "labels[a.b]"); see [FieldPath] for the mapping
+	// without a schema. It must be safe for concurrent use.
 	FieldPath func(location string) string
 }
 
-// Adapter renders the errors of huma APIs with one [envelope.ErrorWriter].
+// Adapter renders the errors of huma APIs with one [envelope.Writer].
 // Build it with [New] and attach it to a huma.Config with
 // [Adapter.Configure] before the API is created. It is immutable and safe
 // for concurrent use.
 type Adapter struct {
-	ew        *envelope.ErrorWriter
-	fieldPath func(string) string
-	formats   []envelope.Format // the main format first, then the alternates
+	ew        *envelope.Writer
+	fieldPath func(string) string // nil: the schema-aware default
+	schemas   []formatSchema      // the main format first, then the alternates
 }
 
-// New validates opts and returns an adapter. It fails when the envelope
-// configuration is invalid (see [envelope.NewErrorWriter]) or a format's
-// media type is not JSON (application/json or a +json suffix), since huma
-// marshals error bodies with its JSON format.
+// formatSchema is a format's media type and the JSON Schema of its bodies
+// (Format.Schema), decoded once.
+type formatSchema struct {
+	mediaType string
+	schema    map[string]any
+}
+
+// New validates opts and returns an adapter. It fails when the writer
+// options are invalid (see [envelope.NewWriter]) or a format's media type
+// is not JSON (application/json or a +json suffix), since huma marshals
+// error bodies with its JSON format.
 func New(opts Options) (*Adapter, error) {
-	ew, err := envelope.NewErrorWriter(opts.Config)
+	ew, err := envelope.NewWriter(opts.Writer)
 	if err != nil {
 		return nil, err
 	}
-	main := envelope.FlatFormat()
-	if opts.Config.Format != nil {
-		main = *opts.Config.Format
+	main := opts.Writer.Format
+	if main.Body == "" && main.Name == "" && main.MediaType == "" {
+		main = envelope.FlatFormat()
 	}
-	formats := append([]envelope.Format{main}, opts.Config.Alternates...)
-	for _, f := range formats {
+	a := &Adapter{ew: ew, fieldPath: opts.FieldPath}
+	for _, f := range append([]envelope.Format{main}, opts.Writer.Alternates...) {
 		if !jsonMediaType(f.MediaType) {
 			return nil, fmt.Errorf("envelopehuma: format %q: media type %q is not JSON", f.Name, f.MediaType)
 		}
+		fs, err := newFormatSchema(f)
+		if err != nil {
+			return nil, err
+		}
+		a.schemas = append(a.schemas, fs)
 	}
-	fp := opts.FieldPath
-	if fp == nil {
-		fp = FieldPath
-	}
-	return &Adapter{ew: ew, fieldPath: fp, formats: formats}, nil
+	return a, nil
 }
 
 // jsonMediaType reports whether huma's JSON format marshals mt: empty
@@ -106,10 +125,10 @@ func jsonMediaType(mt string) bool {
 	return base == "" || base == "application/json" || strings.HasSuffix(base, "+json")
 }
 
-// ErrorWriter returns the writer the adapter renders with, to share with
+// Writer returns the writer the adapter renders with, to share with
 // [envelope.Middleware] in front of the API so that errors outside huma
 // (unknown routes, panics) have the same shape.
-func (a *Adapter) ErrorWriter() *envelope.ErrorWriter { return a.ew }
+func (a *Adapter) Writer() *envelope.Writer { return a.ew }
 
 // Configure makes an API created from cfg render its errors through a. It
 // appends a response transformer (which renders the errors of each request
@@ -146,14 +165,21 @@ var (
 )
 
 // metadataKey is the huma.Operation metadata entry naming the adapter of
-// the operation.
-const metadataKey = "github.com/apienvelope/envelope/adapters/huma.Adapter"
+// the operation; registryKey the one holding the API's schema registry,
+// which resolves the request body schema's references.
+const (
+	metadataKey = "github.com/apienvelope/envelope/adapters/huma.Adapter"
+	registryKey = "github.com/apienvelope/envelope/adapters/huma.Registry"
+)
 
 func (a *Adapter) onAddOperation(oapi *huma.OpenAPI, op *huma.Operation) {
 	if op.Metadata == nil {
 		op.Metadata = map[string]any{}
 	}
 	op.Metadata[metadataKey] = a
+	if oapi != nil && oapi.Components != nil && oapi.Components.Schemas != nil {
+		op.Metadata[registryKey] = oapi.Components.Schemas
+	}
 	a.documentErrors(oapi, op)
 }
 
@@ -252,7 +278,7 @@ func newError(status int, msg string, errs ...error) huma.StatusError {
 }
 
 func pendingError(status int, msg string, errs []error, fieldPath func(string) string) *envelope.APIError {
-	return withDetails(envelope.New(codeFor(status), msg).WithStatus(status), errs, fieldPath)
+	return withDetails(envelope.New(envelope.CodeForStatus(status), msg).WithStatus(status), errs, fieldPath)
 }
 
 // newErrorWithContext is huma.NewErrorWithContext: the error rendered for
@@ -278,7 +304,7 @@ func newErrorWithContext(ctx huma.Context, status int, msg string, errs ...error
 			err = ae
 			break
 		}
-		e := withDetails(envelope.New(codeFor(status), msg).WithStatus(status), errs, a.fieldPath)
+		e := withDetails(envelope.New(envelope.CodeForStatus(status), msg).WithStatus(status), errs, a.pathFor(ctx))
 		fields := e.Fields()
 		switch {
 		case len(fields) == 0:
@@ -286,11 +312,13 @@ func newErrorWithContext(ctx huma.Context, status int, msg string, errs ...error
 			// Not about any field: a body that is not JSON ("unexpected
 			// end of JSON input") or not an object. Say what is wrong
 			// in the message, at huma's status.
-			msgs := make([]string, len(fields))
-			for i, f := range fields {
-				msgs[i] = f.Message
+			var msgs []string
+			for _, x := range errs {
+				if d, ok := x.(huma.ErrorDetailer); ok && d.ErrorDetail() != nil {
+					msgs = append(msgs, d.ErrorDetail().Message)
+				}
 			}
-			e = envelope.New(codeFor(status), strings.Join(msgs, "; ")).WithStatus(status).WithCause(e.Unwrap())
+			e = envelope.New(envelope.CodeForStatus(status), strings.Join(msgs, "; ")).WithStatus(status).WithCause(e.Unwrap())
 		case status == http.StatusBadRequest || status == http.StatusUnprocessableEntity:
 			if msg == validationMessage {
 				msg = "" // the code's default message, localizable
@@ -338,8 +366,7 @@ func withDetails(e *envelope.APIError, errs []error, fieldPath func(string) stri
 		}
 		if d, ok := x.(huma.ErrorDetailer); ok {
 			if det := d.ErrorDetail(); det != nil {
-				field, msg := field(det, fieldPath)
-				fields = append(fields, envelope.FieldError{Field: field, Message: msg})
+				fields = append(fields, fieldError(det, fieldPath))
 				continue
 			}
 		}
@@ -358,10 +385,12 @@ func withDetails(e *envelope.APIError, errs []error, fieldPath func(string) stri
 // required property, which huma reports at the object's location.
 var requiredPrefix, requiredSuffix, _ = strings.Cut(validation.MsgExpectedRequiredProperty, "%s")
 
-// field returns the field path and message of a huma error detail. A
+// fieldError returns the field error of a huma error detail: at the path
+// of its location, with the catalog key and arguments of its message when
+// the catalog has the rule (see messages.go), else huma's message. A
 // missing required property, which huma reports at the enclosing object,
 // is reported at the property itself.
-func field(d *huma.ErrorDetail, fieldPath func(string) string) (string, string) {
+func fieldError(d *huma.ErrorDetail, fieldPath func(string) string) envelope.FieldError {
 	loc := d.Location
 	if name, ok := strings.CutPrefix(d.Message, requiredPrefix); ok {
 		if name, ok = strings.CutSuffix(name, requiredSuffix); ok && name != "" && !strings.ContainsAny(name, " .[]") {
@@ -372,18 +401,28 @@ func field(d *huma.ErrorDetail, fieldPath func(string) string) (string, string) 
 			}
 		}
 	}
-	return fieldPath(loc), d.Message
+	f := envelope.FieldError{Field: fieldPath(loc)}
+	if key, args, ok := catalogKey(d.Message); ok {
+		f.Code, f.Args = key, args
+	} else {
+		f.Message = d.Message
+	}
+	return f
 }
 
-// FieldPath is the default [Options.FieldPath]. It strips the "body."
-// prefix of huma's locations, so a body field is named as the client sent
-// it ("body.items[2].sku" is "items[2].sku", "body" alone the empty path),
-// and keeps the prefix of parameters ("query.limit", "path.id",
-// "header.If-Match", "cookie.session"), so that a parameter and a body
-// field of one name stay apart. In the problem format the field path
-// becomes a JSON Pointer, which for a parameter ("#/query/limit") does not
-// point into the body; give a FieldPath of your own to name parameters
-// otherwise.
+// FieldPath maps a huma location to a field path without knowing the body
+// schema: it strips the "body." prefix of huma's locations, so a body field
+// is named as the client sent it ("body.items[2].sku" is "items[2].sku",
+// "body" alone the empty path), and keeps the prefix of parameters
+// ("query.limit", "path.id", "header.If-Match", "cookie.session"), so that
+// a parameter and a body field of one name stay apart. huma joins a map key
+// to its map with a dot, as it joins properties, so without a schema a key
+// cannot be told from a property: the adapter's default mapping (a nil
+// [Options.FieldPath]) consults the operation's body schema and brackets
+// keys; this function is what it falls back to. In the problem format the
+// field path becomes a JSON Pointer, which for a parameter
+// ("#/query/limit") does not point into the body; give a FieldPath of your
+// own to name parameters otherwise.
 func FieldPath(location string) string {
 	if location == "body" {
 		return ""
@@ -394,19 +433,13 @@ func FieldPath(location string) string {
 	return location
 }
 
-// codeFor returns the built-in code that stands for status, as the
-// envelope's decoder derives it from a bare status.
-func codeFor(status int) envelope.Code {
-	return envelope.Decode(status, nil, nil).Code()
-}
-
-// render writes err with the adapter's writer for the request of ctx and
-// keeps the status, headers and body.
+// render renders err with the adapter's writer for the request of ctx
+// (hooks and logging included) and keeps the status, headers and body.
 func (a *Adapter) render(ctx huma.Context, err error) *Error {
-	rec := &recorder{header: http.Header{}}
-	a.ew.Write(rec, requestOf(ctx), err)
+	h := http.Header{}
+	status, b := a.ew.Render(h, requestOf(ctx), err)
 	ae, _ := findAPIError(err)
-	return &Error{status: rec.status, err: ae, body: rec.body, header: rec.header}
+	return &Error{status: status, err: ae, body: b, header: h}
 }
 
 func findAPIError(err error) (*envelope.APIError, bool) {
@@ -427,7 +460,7 @@ func (a *Adapter) transform(ctx huma.Context, _ string, v any) (any, error) {
 		// A pending error carries no validation_failed code, the only
 		// code a format renders at a status of its own, so the rendered
 		// status is the one huma sends.
-		r = a.render(ctx, pendingError(e.status, e.msg, e.errs, a.fieldPath))
+		r = a.render(ctx, pendingError(e.status, e.msg, e.errs, a.pathFor(ctx)))
 	}
 	for k, vs := range r.header {
 		if len(vs) > 0 {
@@ -441,14 +474,11 @@ func (a *Adapter) transform(ctx huma.Context, _ string, v any) (any, error) {
 }
 
 // requestOf returns a request standing for the one ctx serves, with what
-// the error writer reads: method, URL, headers and context.
+// the error writer reads: method, URL, headers and context (which carries
+// the request ID and writer of envelope.Middleware in front of the API).
 func requestOf(ctx huma.Context) *http.Request {
 	u := ctx.URL()
-	method := ctx.Method()
-	if method == http.MethodHead {
-		method = http.MethodGet // the writer would leave the body out; net/http drops it
-	}
-	r := &http.Request{Method: method, URL: &u, Header: http.Header{}, Host: ctx.Host()}
+	r := &http.Request{Method: ctx.Method(), URL: &u, Header: http.Header{}, Host: ctx.Host()}
 	ctx.EachHeader(func(name, value string) {
 		r.Header.Add(name, value)
 	})
@@ -457,29 +487,6 @@ func requestOf(ctx huma.Context) *http.Request {
 		c = context.Background()
 	}
 	return r.WithContext(c)
-}
-
-// recorder captures what the error writer writes.
-type recorder struct {
-	header http.Header
-	status int
-	body   []byte
-}
-
-func (r *recorder) Header() http.Header { return r.header }
-
-func (r *recorder) WriteHeader(status int) {
-	if r.status == 0 {
-		r.status = status
-	}
-}
-
-func (r *recorder) Write(p []byte) (int, error) {
-	if r.status == 0 {
-		r.status = http.StatusOK
-	}
-	r.body = append(r.body, p...)
-	return len(p), nil
 }
 
 var _ json.Marshaler = body(nil)

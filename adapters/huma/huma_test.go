@@ -8,7 +8,6 @@ import (
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
-	"sort"
 	"strconv"
 	"strings"
 	"sync"
@@ -83,7 +82,7 @@ func newServerWith(t *testing.T, opts Options, more func(huma.API)) *httptest.Se
 	if more != nil {
 		more(api)
 	}
-	mw, err := envelope.Middleware(envelope.MiddlewareOptions{ErrorWriter: a.ErrorWriter()})
+	mw, err := envelope.Middleware(envelope.MiddlewareOptions{Writer: a.Writer()})
 	require.NoError(t, err)
 	srv := httptest.NewServer(mw(mux))
 	t.Cleanup(srv.Close)
@@ -125,42 +124,42 @@ func TestWire(t *testing.T) {
 	flat, nested, problem := envelope.FlatFormat(), envelope.NestedFormat(), envelope.ProblemFormat()
 	tests := []struct {
 		name        string
-		format      *envelope.Format
+		format      envelope.Format
 		method      string
 		path, body  string
 		status      int
 		contentType string
 		want        string
 	}{
-		{"flat validation", &flat, "POST", "/orders", badOrder, 400, "application/json",
-			`{"code":"validation_failed","message":"One or more fields are invalid.","fields":{"email":"expected required property email to be present","items[0].sku":"expected length \u003e= 3","items[1].qty":"expected number \u003e= 1"},"requestId":"req-7"}`},
-		{"nested validation", &nested, "POST", "/orders", badOrder, 422, "application/json",
-			`{"error":{"code":"validation_error","message":"One or more fields are invalid.","details":{"email":["expected required property email to be present"],"items[0].sku":["expected length \u003e= 3"],"items[1].qty":["expected number \u003e= 1"]},"request_id":"req-7"}}`},
-		{"problem validation", &problem, "POST", "/orders", badOrder, 400, "application/problem+json",
-			`{"type":"about:blank","title":"Bad Request","status":400,"detail":"One or more fields are invalid.","instance":"/orders","code":"validation_failed","errors":[{"detail":"expected required property email to be present","pointer":"#/email"},{"detail":"expected length \u003e= 3","pointer":"#/items/0/sku"},{"detail":"expected number \u003e= 1","pointer":"#/items/1/qty"}],"requestId":"req-7"}`},
-		{"flat APIError", &flat, "GET", "/orders/gone", "", 404, "application/json",
+		{"flat validation", flat, "POST", "/orders", badOrder, 400, "application/json",
+			`{"code":"validation_failed","message":"One or more fields are invalid.","fields":{"email":"is required","items[0].sku":"must be at least 3 characters long","items[1].qty":"must be at least 1"},"requestId":"req-7"}`},
+		{"nested validation", nested, "POST", "/orders", badOrder, 422, "application/json",
+			`{"error":{"code":"validation_error","message":"One or more fields are invalid.","details":{"email":["is required"],"items[0].sku":["must be at least 3 characters long"],"items[1].qty":["must be at least 1"]},"request_id":"req-7"}}`},
+		{"problem validation", problem, "POST", "/orders", badOrder, 400, "application/problem+json",
+			`{"type":"about:blank","title":"Bad Request","status":400,"detail":"One or more fields are invalid.","instance":"/orders","code":"validation_failed","errors":[{"detail":"is required","pointer":"#/email","code":"required"},{"detail":"must be at least 3 characters long","pointer":"#/items/0/sku","code":"min_length"},{"detail":"must be at least 1","pointer":"#/items/1/qty","code":"min"}],"requestId":"req-7"}`},
+		{"flat APIError", flat, "GET", "/orders/gone", "", 404, "application/json",
 			`{"code":"not_found","message":"Order not found.","requestId":"req-7"}`},
-		{"nested APIError", &nested, "GET", "/orders/gone", "", 404, "application/json",
+		{"nested APIError", nested, "GET", "/orders/gone", "", 404, "application/json",
 			`{"error":{"code":"not_found","message":"Order not found.","details":null,"request_id":"req-7"}}`},
-		{"problem APIError", &problem, "GET", "/orders/gone", "", 404, "application/problem+json",
+		{"problem APIError", problem, "GET", "/orders/gone", "", 404, "application/problem+json",
 			`{"type":"about:blank","title":"Not Found","status":404,"detail":"Order not found.","instance":"/orders/gone","code":"not_found","requestId":"req-7"}`},
-		{"flat huma helper", &flat, "POST", "/orders", `{"email":"taken@example.com","items":[{"sku":"abc","qty":1}]}`, 409, "application/json",
+		{"flat huma helper", flat, "POST", "/orders", `{"email":"taken@example.com","items":[{"sku":"abc","qty":1}]}`, 409, "application/json",
 			`{"code":"conflict","message":"Email already in use.","fields":{"email":"is taken"},"requestId":"req-7"}`},
-		{"problem huma helper", &problem, "GET", "/orders/wrapped", "", 403, "application/problem+json",
+		{"problem huma helper", problem, "GET", "/orders/wrapped", "", 403, "application/problem+json",
 			`{"type":"about:blank","title":"Forbidden","status":403,"detail":"Not your order.","instance":"/orders/wrapped","code":"forbidden","requestId":"req-7"}`},
-		{"flat unexpected error", &flat, "GET", "/orders/boom", "", 500, "application/json",
+		{"flat unexpected error", flat, "GET", "/orders/boom", "", 500, "application/json",
 			`{"code":"internal","message":"An internal error occurred.","requestId":"req-7"}`},
-		{"nested malformed body", &nested, "POST", "/orders", `{"items":`, 400, "application/json",
+		{"nested malformed body", nested, "POST", "/orders", `{"items":`, 400, "application/json",
 			`{"error":{"code":"invalid_request","message":"unexpected end of JSON input","details":null,"request_id":"req-7"}}`},
-		{"flat body not an object", &flat, "POST", "/orders", `[]`, 422, "application/json",
+		{"flat body not an object", flat, "POST", "/orders", `[]`, 422, "application/json",
 			`{"code":"unprocessable_entity","message":"expected object","requestId":"req-7"}`},
-		{"nested parameter", &nested, "GET", "/orders/x?limit=11", "", 422, "application/json",
-			`{"error":{"code":"validation_error","message":"One or more fields are invalid.","details":{"query.limit":["expected number \u003c= 10"]},"request_id":"req-7"}}`},
+		{"nested parameter", nested, "GET", "/orders/x?limit=11", "", 422, "application/json",
+			`{"error":{"code":"validation_error","message":"One or more fields are invalid.","details":{"query.limit":["must be at most 10"]},"request_id":"req-7"}}`},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
-			srv := newServer(t, Options{Config: envelope.Config{Format: tt.format, Logger: quiet}})
+			srv := newServer(t, Options{Writer: envelope.WriterOptions{Format: tt.format, Logger: quiet}})
 			resp, body := do(t, srv, tt.method, tt.path, tt.body)
 			assert.Equal(t, tt.status, resp.StatusCode)
 			assert.Equal(t, tt.want+"\n", body)
@@ -199,7 +198,7 @@ func TestFieldPath(t *testing.T) {
 func TestNegotiation(t *testing.T) {
 	t.Parallel()
 	nested := envelope.NestedFormat()
-	srv := newServer(t, Options{Config: envelope.Config{Format: &nested, Alternates: []envelope.Format{envelope.ProblemFormat()}, Logger: quiet}})
+	srv := newServer(t, Options{Writer: envelope.WriterOptions{Format: nested, Alternates: []envelope.Format{envelope.ProblemFormat()}, Logger: quiet}})
 	tests := []struct {
 		accept, contentType string
 		status              int
@@ -224,7 +223,7 @@ func TestNegotiation(t *testing.T) {
 // headers) reach the client through huma.
 func TestHeaders(t *testing.T) {
 	t.Parallel()
-	a, err := New(Options{Config: envelope.Config{Logger: quiet}})
+	a, err := New(Options{Writer: envelope.WriterOptions{Logger: quiet}})
 	require.NoError(t, err)
 	cfg := huma.DefaultConfig("Limits", "1.0.0")
 	a.Configure(&cfg)
@@ -232,7 +231,7 @@ func TestHeaders(t *testing.T) {
 	api := humago.New(mux, cfg)
 	type in struct{}
 	huma.Get(api, "/limited", func(ctx context.Context, _ *in) (*orderOutput, error) {
-		return nil, envelope.RateLimitedBy(envelope.Bucket{Policy: "per-key", Limit: 10, Window: time.Minute, Denied: true, Reset: time.Now().Add(90 * time.Second)})
+		return nil, envelope.RateLimited("").WithRateLimit(envelope.Bucket{Policy: "per-key", Limit: 10, Window: time.Minute, Denied: true, Reset: time.Now().Add(90 * time.Second)})
 	})
 	huma.Get(api, "/moved", func(ctx context.Context, _ *in) (*orderOutput, error) {
 		return nil, envelope.Conflict("Stale.").WithHeader("ETag", `"v2"`)
@@ -261,7 +260,7 @@ var errShared = huma.Error404NotFound("Nothing here.") // built before any adapt
 func TestSharedPendingError(t *testing.T) {
 	t.Parallel()
 	flat := envelope.FlatFormat()
-	srv := newServerWith(t, Options{Config: envelope.Config{Format: &flat, Logger: quiet}}, func(api huma.API) {
+	srv := newServerWith(t, Options{Writer: envelope.WriterOptions{Format: flat, Logger: quiet}}, func(api huma.API) {
 		huma.Get(api, "/shared/{id}", func(ctx context.Context, in *getOrder) (*orderOutput, error) {
 			return nil, huma.Error404NotFound("Nothing here.")
 		})
@@ -291,19 +290,20 @@ func TestSharedPendingError(t *testing.T) {
 	assert.False(t, isOurs)
 }
 
-// TestOpenAPI: the generated document describes error responses with the
-// envelope's schema, under the format's media type, not huma's ErrorModel.
+// TestOpenAPI: the generated document describes error responses with each
+// format's own JSON Schema (Format.Schema), under the format's media type,
+// not huma's ErrorModel.
 func TestOpenAPI(t *testing.T) {
 	t.Parallel()
 	nested := envelope.NestedFormat()
-	srv := newServer(t, Options{Config: envelope.Config{Format: &nested, Alternates: []envelope.Format{envelope.ProblemFormat()}, Logger: quiet}})
+	srv := newServer(t, Options{Writer: envelope.WriterOptions{Format: nested, Alternates: []envelope.Format{envelope.ProblemFormat()}, Logger: quiet}})
 	resp, body := do(t, srv, "GET", "/openapi.json", "")
 	require.Equal(t, http.StatusOK, resp.StatusCode)
 	var doc struct {
 		Paths map[string]map[string]struct {
 			Responses map[string]struct {
 				Content map[string]struct {
-					Schema map[string]any `json:"schema"`
+					Schema json.RawMessage `json:"schema"`
 				} `json:"content"`
 			} `json:"responses"`
 		} `json:"paths"`
@@ -312,26 +312,19 @@ func TestOpenAPI(t *testing.T) {
 		} `json:"components"`
 	}
 	require.NoError(t, json.Unmarshal([]byte(body), &doc))
-	resps := doc.Paths["/orders"]["post"].Responses
-	require.Contains(t, resps, "default")
-	content := resps["default"].Content
-	assert.Len(t, content, 2)
-	wrapped := content["application/json"].Schema
-	assert.Equal(t, []any{"error"}, wrapped["required"])
-	inner := wrapped["properties"].(map[string]any)["error"].(map[string]any)
-	assert.Equal(t, []any{"code", "message", "details"}, inner["required"])
-	problem := content["application/problem+json"].Schema
-	assert.Equal(t, []any{"type", "title", "status", "code", "detail"}, sorted(problem["required"]))
+	for _, op := range []struct{ path, method string }{{"/orders", "post"}, {"/orders/{id}", "get"}} {
+		resps := doc.Paths[op.path][op.method].Responses
+		require.Contains(t, resps, "default", op.path)
+		content := resps["default"].Content
+		assert.Len(t, content, 2)
+		for mt, f := range map[string]envelope.Format{"application/json": nested, envelope.ProblemMediaType: envelope.ProblemFormat()} {
+			want, err := f.Schema()
+			require.NoError(t, err)
+			assert.JSONEq(t, string(want), string(content[mt].Schema), "%s %s: the format's own schema", op.path, mt)
+		}
+	}
 	assert.NotContains(t, doc.Components.Schemas, "ErrorModel")
 	assert.NotContains(t, body, "ErrorDetail")
-}
-
-func sorted(v any) []any {
-	xs, _ := v.([]any)
-	order := map[any]int{"type": 0, "title": 1, "status": 2, "code": 3, "detail": 4}
-	out := append([]any(nil), xs...)
-	sort.Slice(out, func(i, j int) bool { return order[out[i]] < order[out[j]] })
-	return out
 }
 
 // TestLocalized: with a Localizer, huma's validation errors take the
@@ -340,7 +333,7 @@ func TestLocalized(t *testing.T) {
 	t.Parallel()
 	loc, err := envelope.NewLocalizer(envelope.LocalizerOptions{})
 	require.NoError(t, err)
-	srv := newServer(t, Options{Config: envelope.Config{Localizer: loc, Logger: quiet}})
+	srv := newServer(t, Options{Writer: envelope.WriterOptions{Localizer: loc, Logger: quiet}})
 	var msgs []string
 	for _, lang := range []string{"en", "de"} {
 		resp, body := do(t, srv, "POST", "/orders", badOrder, "Accept-Language", lang)
@@ -359,4 +352,142 @@ func TestLocalized(t *testing.T) {
 	}
 	assert.Equal(t, "One or more fields are invalid.", msgs[0])
 	assert.NotEqual(t, msgs[0], msgs[1], "the German message differs")
+}
+
+type labelled struct {
+	Body struct {
+		Counts map[string]int  `json:"counts,omitempty"`
+		Groups map[string]item `json:"groups,omitempty"`
+		Items  []item          `json:"items,omitempty"`
+	}
+}
+
+// TestMapKeyPaths is the regression test of map keys: huma joins a key to
+// its map with a dot, as it joins properties, and the adapter names it in
+// brackets as the validator adapter does (labels[a.b], one path syntax
+// everywhere), telling keys from properties by the body schema.
+func TestMapKeyPaths(t *testing.T) {
+	t.Parallel()
+	srv := newServerWith(t, Options{Writer: envelope.WriterOptions{Logger: quiet}}, func(api huma.API) {
+		huma.Put(api, "/labels", func(ctx context.Context, in *labelled) (*orderOutput, error) {
+			return &orderOutput{}, nil
+		})
+	})
+	tests := []struct{ body, field, message string }{
+		{`{"counts":{"a.b":"one"}}`, "counts[a.b]", "must be an integer"},
+		{`{"counts":{"env":"one"}}`, "counts[env]", "must be an integer"},
+		{`{"counts":{"x[1]":"one"}}`, "counts[x[1]]", "must be an integer"},
+		{`{"groups":{"a.b":{"sku":"x","qty":1}}}`, "groups[a.b].sku", "must be at least 3 characters long"},
+		{`{"groups":{"sku":{"sku":"x","qty":1}}}`, "groups[sku].sku", "must be at least 3 characters long"},
+		{`{"items":[{"sku":"abc","qty":1},{"sku":"x","qty":1}]}`, "items[1].sku", "must be at least 3 characters long"},
+	}
+	for _, tt := range tests {
+		resp, body := do(t, srv, "PUT", "/labels", tt.body)
+		assert.Equal(t, http.StatusBadRequest, resp.StatusCode, body)
+		var got struct {
+			Fields map[string]string `json:"fields"`
+		}
+		require.NoError(t, json.Unmarshal([]byte(body), &got), body)
+		assert.Equal(t, map[string]string{tt.field: tt.message}, got.Fields, tt.body)
+	}
+
+	// In the problem format, a bracketed key is one JSON Pointer token.
+	srv = newServerWith(t, Options{Writer: envelope.WriterOptions{Format: envelope.ProblemFormat(), Logger: quiet}}, func(api huma.API) {
+		huma.Put(api, "/labels", func(ctx context.Context, in *labelled) (*orderOutput, error) {
+			return &orderOutput{}, nil
+		})
+	})
+	_, body := do(t, srv, "PUT", "/labels", `{"counts":{"a.b":"one"}}`)
+	assert.Contains(t, body, `"pointer":"#/counts/a.b"`)
+}
+
+func TestMapKeyWalk(t *testing.T) {
+	t.Parallel()
+	str := &huma.Schema{Type: huma.TypeString}
+	obj := &huma.Schema{Type: huma.TypeObject, Properties: map[string]*huma.Schema{"x": str}}
+	root := &huma.Schema{Type: huma.TypeObject, Properties: map[string]*huma.Schema{
+		"labels": {Type: huma.TypeObject, AdditionalProperties: str},
+		"nested": {Type: huma.TypeObject, AdditionalProperties: obj},
+		"any":    {Type: huma.TypeObject, AdditionalProperties: true},
+		"list":   {Type: huma.TypeArray, Items: obj},
+	}}
+	tests := []struct {
+		loc, want string
+		ok        bool
+	}{
+		{"labels.a", "labels[a]", true},
+		{"labels.a.b.c", "labels[a.b.c]", true},
+		{"nested.a.b.x", "nested[a.b].x", true},
+		{"nested.a.x.x", "nested[a.x].x", true}, // the shortest key that leaves a location
+		{"nested.a.y", "nested[a.y]", true},     // the key's value itself
+		{"any.k.l", "any[k.l]", true},
+		{"list[3].x", "list[3].x", true},
+		{"unknown.a", "", false},
+		{"labels", "labels", true},
+	}
+	for _, tt := range tests {
+		var b strings.Builder
+		ok := walk(nil, root, tt.loc, true, &b)
+		assert.Equal(t, tt.ok, ok, tt.loc)
+		if tt.ok {
+			assert.Equal(t, tt.want, b.String(), tt.loc)
+		}
+	}
+	// A hostile location costs little: the splits are bounded.
+	var b strings.Builder
+	assert.False(t, walk(nil, root, "nested."+strings.Repeat("a.", 10000)+"y", true, &b))
+}
+
+// TestLocalizedFieldMessages is the regression test of huma's validation
+// messages: they are the catalog's field messages, localized through the
+// writer's Localizer with Content-Language, in the client's language.
+func TestLocalizedFieldMessages(t *testing.T) {
+	t.Parallel()
+	loc, err := envelope.NewLocalizer(envelope.LocalizerOptions{})
+	require.NoError(t, err)
+	srv := newServer(t, Options{Writer: envelope.WriterOptions{Localizer: loc, Logger: quiet}})
+	tests := []struct {
+		lang   string
+		fields map[string]string
+	}{
+		{"de", map[string]string{"email": "ist erforderlich", "items[0].sku": "muss mindestens 3 Zeichen lang sein", "items[1].qty": "muss mindestens 1 sein"}},
+		{"fr", map[string]string{"email": "est obligatoire", "items[0].sku": "doit contenir au moins 3 caractères", "items[1].qty": "doit être supérieur ou égal à 1"}},
+		{"en", map[string]string{"email": "is required", "items[0].sku": "must be at least 3 characters long", "items[1].qty": "must be at least 1"}},
+	}
+	for _, tt := range tests {
+		resp, body := do(t, srv, "POST", "/orders", badOrder, "Accept-Language", tt.lang)
+		assert.Equal(t, http.StatusBadRequest, resp.StatusCode)
+		assert.Equal(t, tt.lang, resp.Header.Get("Content-Language"))
+		var got struct {
+			Fields map[string]string `json:"fields"`
+		}
+		require.NoError(t, json.Unmarshal([]byte(body), &got))
+		assert.Equal(t, tt.fields, got.Fields, tt.lang)
+	}
+
+	// A format error huma words with Go's own parser text is the catalog's
+	// email message: nothing of net/mail on the wire.
+	resp, body := do(t, srv, "POST", "/orders", `{"email":"nope","items":[{"sku":"abc","qty":1}]}`, "Accept-Language", "es")
+	assert.Equal(t, http.StatusBadRequest, resp.StatusCode)
+	assert.Contains(t, body, `"email":"debe ser una dirección de correo electrónico válida"`)
+	assert.NotContains(t, body, "mail:")
+}
+
+// TestSchema: the huma schema of each preset marshals to the format's own
+// JSON Schema.
+func TestSchema(t *testing.T) {
+	t.Parallel()
+	for _, f := range envelope.Presets() {
+		s, err := Schema(f)
+		require.NoError(t, err, f.Name)
+		got, err := json.Marshal(s)
+		require.NoError(t, err)
+		want, err := f.Schema()
+		require.NoError(t, err)
+		assert.JSONEq(t, string(want), string(got), f.Name)
+	}
+	_, err := Schema(envelope.Format{Name: "broken", Body: `{"code": "{{nope}}"}`})
+	assert.Error(t, err)
+	_, err = New(Options{Writer: envelope.WriterOptions{Format: envelope.Format{Name: "xml", MediaType: "application/xml", Body: envelope.FlatFormat().Body}}})
+	assert.ErrorContains(t, err, "not JSON")
 }

@@ -1,28 +1,47 @@
 package envelopehuma
 
 import (
+	"bytes"
+	"encoding/json"
+	"fmt"
 	"strconv"
 
 	"github.com/apienvelope/envelope"
 	"github.com/danielgtaylor/huma/v2"
 )
 
+// newFormatSchema decodes f's JSON Schema ([envelope.Format.Schema]) once.
+func newFormatSchema(f envelope.Format) (formatSchema, error) {
+	raw, err := f.Schema()
+	if err != nil {
+		return formatSchema{}, fmt.Errorf("envelopehuma: format %q: %w", f.Name, err)
+	}
+	dec := json.NewDecoder(bytes.NewReader(raw))
+	dec.UseNumber()
+	var m map[string]any
+	if err := dec.Decode(&m); err != nil {
+		return formatSchema{}, fmt.Errorf("envelopehuma: format %q: schema: %w", f.Name, err)
+	}
+	mt := f.MediaType
+	if mt == "" {
+		mt = "application/json"
+	}
+	return formatSchema{mediaType: mt, schema: m}, nil
+}
+
 // documentErrors is the OpenAPI hook: it replaces the content of every
 // error response of op (4xx, 5xx, "default") with the envelope's formats,
-// one media type each, so the document shows the bodies the API sends
-// instead of huma's ErrorModel.
+// one media type each, each described by its format's own JSON Schema
+// ([envelope.Format.Schema]), so the document shows the bodies the API
+// sends instead of huma's ErrorModel.
 func (a *Adapter) documentErrors(_ *huma.OpenAPI, op *huma.Operation) {
 	for key, resp := range op.Responses {
 		if resp == nil || !errorResponse(key) {
 			continue
 		}
-		content := make(map[string]*huma.MediaType, len(a.formats))
-		for _, f := range a.formats {
-			mt := f.MediaType
-			if mt == "" {
-				mt = "application/json"
-			}
-			content[mt] = &huma.MediaType{Schema: Schema(f)}
+		content := make(map[string]*huma.MediaType, len(a.schemas))
+		for _, fs := range a.schemas {
+			content[fs.mediaType] = &huma.MediaType{Schema: fromJSONSchema(fs.schema)}
 		}
 		resp.Content = content
 	}
@@ -37,101 +56,116 @@ func errorResponse(key string) bool {
 	return err == nil && n >= 400 && n <= 599
 }
 
-// Schema returns a JSON Schema of f's error bodies as a huma schema, for
-// documenting error responses: the members in order with their types, the
-// ones always present required, nested under f.Wrap when the format wraps.
-// It describes the shape, not every code: branch on the code member.
-func Schema(f envelope.Format) *huma.Schema {
-	props := make(map[string]*huma.Schema, len(f.Members))
-	var required []string
-	for _, m := range f.Members {
-		props[m.Name] = memberSchema(f, m)
-		switch m.Kind {
-		case envelope.MemberCode, envelope.MemberMessage:
-			if !m.OmitWithFields {
-				required = append(required, m.Name)
+// Schema returns the JSON Schema of f's error bodies ([envelope.Format.Schema])
+// as a huma schema, for documenting error responses of a huma API by hand
+// (the adapter's OpenAPI hook does it for every operation). The keywords
+// huma models (type, properties, items, required, anyOf, pattern, ...) fill
+// its fields; any other (const) is kept as an extension, which huma writes
+// as it is, so the document holds the format's schema unchanged. Each call
+// returns a fresh value. It fails when f is invalid.
+func Schema(f envelope.Format) (*huma.Schema, error) {
+	fs, err := newFormatSchema(f)
+	if err != nil {
+		return nil, err
+	}
+	return fromJSONSchema(fs.schema), nil
+}
+
+// fromJSONSchema converts a decoded JSON Schema to a huma schema.
+func fromJSONSchema(m map[string]any) *huma.Schema {
+	s := &huma.Schema{}
+	for k, v := range m {
+		if !setKeyword(s, k, v) {
+			if s.Extensions == nil {
+				s.Extensions = map[string]any{}
 			}
-		case envelope.MemberStatus, envelope.MemberType, envelope.MemberTitle:
-			required = append(required, m.Name)
-		case envelope.MemberDetails, envelope.MemberFields:
-			if m.Empty != envelope.EmptyOmit {
-				required = append(required, m.Name)
-			}
+			s.Extensions[k] = v
 		}
 	}
-	obj := &huma.Schema{
-		Type:                 huma.TypeObject,
-		Properties:           props,
-		Required:             required,
-		AdditionalProperties: true, // extension members
-	}
-	desc := "An error in the " + f.Name + " format."
-	if f.Wrap == "" {
-		obj.Description = desc
-		return obj
-	}
-	return &huma.Schema{
-		Type:        huma.TypeObject,
-		Description: desc,
-		Properties:  map[string]*huma.Schema{f.Wrap: obj},
-		Required:    []string{f.Wrap},
-	}
+	return s
 }
 
-func memberSchema(f envelope.Format, m envelope.Member) *huma.Schema {
-	str := func(desc string) *huma.Schema { return &huma.Schema{Type: huma.TypeString, Description: desc} }
-	switch m.Kind {
-	case envelope.MemberCode:
-		s := str("Stable machine-readable code; branch on it.")
-		s.Examples = []any{f.WireCode(envelope.CodeNotFound)}
-		return s
-	case envelope.MemberMessage:
-		return str("Human-readable message, safe to show; may change.")
-	case envelope.MemberRequestID:
-		return str("Request ID; quote it when reporting a problem.")
-	case envelope.MemberStatus:
-		lo, hi := 400.0, 599.0
-		return &huma.Schema{Type: huma.TypeInteger, Minimum: &lo, Maximum: &hi, Description: "The HTTP status of the response (RFC 9457 §3.1.2)."}
-	case envelope.MemberType:
-		s := str("Problem type URI (RFC 9457 §3.1.1).")
-		s.Format = "uri-reference"
-		return s
-	case envelope.MemberTitle:
-		return str("Short summary of the problem type (RFC 9457 §3.1.3).")
-	case envelope.MemberInstance:
-		s := str("The request path (RFC 9457 §3.1.5).")
-		s.Format = "uri-reference"
-		return s
-	case envelope.MemberFields:
-		s := fieldsSchema(m.Fields)
-		s.Nullable = m.Empty == envelope.EmptyNull
-		return s
-	case envelope.MemberDetails:
-		// Details are free-form (or the field errors when the member
-		// carries them): any JSON value.
-		return &huma.Schema{Description: "Structured details of the error, or its field errors."}
+// setKeyword sets keyword k of s to v, reporting false for a keyword (or a
+// value) huma's Schema does not model.
+func setKeyword(s *huma.Schema, k string, v any) bool {
+	str, isStr := v.(string)
+	sub, isObj := v.(map[string]any)
+	list, isList := v.([]any)
+	switch {
+	case k == "type" && isStr:
+		s.Type = str
+	case k == "title" && isStr:
+		s.Title = str
+	case k == "description" && isStr:
+		s.Description = str
+	case k == "format" && isStr:
+		s.Format = str
+	case k == "pattern" && isStr:
+		s.Pattern = str
+	case k == "examples" && isList:
+		s.Examples = list
+	case k == "enum" && isList:
+		s.Enum = list
+	case k == "items" && isObj:
+		s.Items = fromJSONSchema(sub)
+	case k == "properties" && isObj:
+		s.Properties = make(map[string]*huma.Schema, len(sub))
+		for name, p := range sub {
+			ps, ok := p.(map[string]any)
+			if !ok {
+				return false
+			}
+			s.Properties[name] = fromJSONSchema(ps)
+		}
+	case k == "additionalProperties" && isObj:
+		s.AdditionalProperties = fromJSONSchema(sub)
+	case k == "additionalProperties":
+		b, ok := v.(bool)
+		if !ok {
+			return false
+		}
+		s.AdditionalProperties = b
+	case k == "required" && isList:
+		for _, r := range list {
+			name, ok := r.(string)
+			if !ok {
+				return false
+			}
+			s.Required = append(s.Required, name)
+		}
+	case k == "minimum" || k == "maximum":
+		n, ok := v.(json.Number)
+		if !ok {
+			return false
+		}
+		f, err := n.Float64()
+		if err != nil {
+			return false
+		}
+		if k == "minimum" {
+			s.Minimum = &f
+		} else {
+			s.Maximum = &f
+		}
+	case (k == "anyOf" || k == "oneOf" || k == "allOf") && isList:
+		var out []*huma.Schema
+		for _, x := range list {
+			xs, ok := x.(map[string]any)
+			if !ok {
+				return false
+			}
+			out = append(out, fromJSONSchema(xs))
+		}
+		switch k {
+		case "anyOf":
+			s.AnyOf = out
+		case "oneOf":
+			s.OneOf = out
+		default:
+			s.AllOf = out
+		}
+	default:
+		return false
 	}
-	return &huma.Schema{}
-}
-
-func fieldsSchema(style envelope.FieldStyle) *huma.Schema {
-	str := &huma.Schema{Type: huma.TypeString}
-	desc := "Field errors."
-	switch style {
-	case envelope.FieldsMessages:
-		return &huma.Schema{Type: huma.TypeObject, Description: desc, AdditionalProperties: &huma.Schema{Type: huma.TypeArray, Items: str}}
-	case envelope.FieldsObjects:
-		return &huma.Schema{Type: huma.TypeArray, Description: desc, Items: &huma.Schema{
-			Type:       huma.TypeObject,
-			Properties: map[string]*huma.Schema{"field": str, "code": str, "message": str},
-			Required:   []string{"field", "message"},
-		}}
-	case envelope.FieldsPointers:
-		return &huma.Schema{Type: huma.TypeArray, Description: desc, Items: &huma.Schema{
-			Type:       huma.TypeObject,
-			Properties: map[string]*huma.Schema{"detail": str, "pointer": str, "code": str},
-			Required:   []string{"detail", "pointer"},
-		}}
-	}
-	return &huma.Schema{Type: huma.TypeObject, Description: desc, AdditionalProperties: str}
+	return true
 }

@@ -15,35 +15,31 @@ import (
 
 // Middleware that gates every request by a per-key and a per-organisation
 // limit kept in Redis, so that every replica of the server shares them,
-// writes the rate-limit headers on success, and answers a refusal with a
-// 429 envelope. redisAddr is the test's redis-server; a server would use
+// takes from both or from neither in one atomic step, writes the
+// rate-limit headers on success, and answers a refusal with a 429
+// envelope. redisAddr is the test's redis-server; a server would use
 // its own.
 func Example() {
 	rdb := redis.NewClient(&redis.Options{Addr: redisAddr})
 	defer rdb.Close()
-	limiter := redis_rate.NewLimiter(rdb)
-	rl, err := envelope.NewRateLimitHeaders(envelope.RateLimitConfig{})
-	if err != nil {
-		panic(err)
-	}
-	ew, err := envelope.NewErrorWriter(envelope.Config{RateLimit: rl})
+	ew, err := envelope.NewWriter(envelope.WriterOptions{})
 	if err != nil {
 		panic(err)
 	}
 	limit := func(next http.Handler) http.Handler {
 		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 			key, org := r.Header.Get("X-Api-Key"), "org-of-"+r.Header.Get("X-Api-Key")
-			buckets, ok, err := redisrate.AllowAll(r.Context(), limiter, time.Now(),
+			buckets, ok, err := redisrate.AllowAll(r.Context(), rdb, time.Now(),
 				redisrate.Policy{Name: "per-key", Key: "example:key:" + key, Limit: redis_rate.PerHour(2)},
 				redisrate.Policy{Name: "per-org", Key: "example:org:" + org, Limit: redis_rate.PerHour(100)},
 			)
 			switch {
 			case err != nil: // Redis is down: here, fail closed
-				ew.Write(w, r, envelope.ErrUnavailable.WithCause(err))
-			case !ok:
-				ew.Write(w, r, envelope.RateLimitedBy(buckets...))
+				ew.Write(w, r, envelope.Unavailable("").WithCause(err))
+			case !ok: // nothing was taken from any bucket
+				ew.Write(w, r, envelope.RateLimited("").WithRateLimit(buckets...))
 			default:
-				rl.Set(w.Header(), buckets...)
+				ew.SetRateLimit(w.Header(), buckets...)
 				next.ServeHTTP(w, r)
 			}
 		})
@@ -60,7 +56,9 @@ func Example() {
 		fmt.Println(rec.Code, "remaining", rec.Header().Get("X-RateLimit-Remaining"),
 			"policy", rec.Header().Get("RateLimit-Policy"))
 	}
-	_ = limiter.Reset(context.Background(), "example:key:k-123")
+	// redis_rate's own Limiter works on the same buckets.
+	_ = redis_rate.NewLimiter(rdb).Reset(context.Background(), "example:key:k-123")
+	_ = redis_rate.NewLimiter(rdb).Reset(context.Background(), "example:org:org-of-k-123")
 	// Output:
 	// 200 remaining 1 policy "per-key";q=2;w=3600, "per-org";q=100;w=3600
 	// 200 remaining 0 policy "per-key";q=2;w=3600, "per-org";q=100;w=3600

@@ -2,10 +2,8 @@ module github.com/apienvelope/envelope/adapters/redisrate
 
 go 1.24.0
 
-replace github.com/apienvelope/envelope => ../..
-
 require (
-	github.com/apienvelope/envelope v0.0.0
+	github.com/apienvelope/envelope v0.0.0-00010101000000-000000000000
 	github.com/go-redis/redis_rate/v10 v10.0.1
 	github.com/redis/go-redis/v9 v9.22.0
 	github.com/stretchr/testify v1.12.1

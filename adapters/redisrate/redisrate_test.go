@@ -50,7 +50,7 @@ func TestState(t *testing.T) {
 			b := redisrate.State(tt.res, "p", now)
 			assert.Equal(t, tt.want, b)
 			assert.Equal(t, tt.denied, b.Denied)
-			assert.NoError(t, b.Validate())
+			assert.GreaterOrEqual(t, b.Remaining, int64(0))
 		})
 	}
 }
@@ -63,12 +63,12 @@ func uniquePrefix(t *testing.T) string {
 	return t.Name() + ":" + strconv.FormatInt(runs.Add(1), 10) + ":"
 }
 
-// newLimiter returns a limiter with a client of its own on the test Redis.
-func newLimiter(t *testing.T) *redis_rate.Limiter {
+// newClient returns a client of its own on the test Redis.
+func newClient(t *testing.T) *redis.Client {
 	t.Helper()
 	c := redis.NewClient(&redis.Options{Addr: redisAddr})
 	t.Cleanup(func() { _ = c.Close() })
-	return redis_rate.NewLimiter(c)
+	return c
 }
 
 // replica is one instance of a server gated by a per-key and a per-org
@@ -77,24 +77,22 @@ func newLimiter(t *testing.T) *redis_rate.Limiter {
 // runs.
 func replica(t *testing.T, prefix string, perKey, perOrg redis_rate.Limit) *httptest.Server {
 	t.Helper()
-	l := newLimiter(t)
-	rl, err := envelope.NewRateLimitHeaders(envelope.RateLimitConfig{})
-	require.NoError(t, err)
-	ew, err := envelope.NewErrorWriter(envelope.Config{RateLimit: rl, Logger: slog.New(slog.DiscardHandler)})
+	c := newClient(t)
+	ew, err := envelope.NewWriter(envelope.WriterOptions{Logger: slog.New(slog.DiscardHandler)})
 	require.NoError(t, err)
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		key, org := r.Header.Get("X-Api-Key"), r.Header.Get("X-Org")
-		bs, ok, err := redisrate.AllowAll(r.Context(), l, time.Now(),
+		bs, ok, err := redisrate.AllowAll(r.Context(), c, time.Now(),
 			redisrate.Policy{Name: "per-key", Key: prefix + "key:" + key, Limit: perKey},
 			redisrate.Policy{Name: "per-org", Key: prefix + "org:" + org, Limit: perOrg},
 		)
 		switch {
 		case err != nil:
-			ew.Write(w, r, envelope.ErrUnavailable.WithCause(err))
+			ew.Write(w, r, envelope.Unavailable("").WithCause(err))
 		case !ok:
-			ew.Write(w, r, envelope.RateLimitedBy(bs...))
+			ew.Write(w, r, envelope.RateLimited("").WithRateLimit(bs...))
 		default:
-			rl.Set(w.Header(), bs...)
+			ew.SetRateLimit(w.Header(), bs...)
 			w.WriteHeader(http.StatusNoContent)
 		}
 	}))
@@ -115,17 +113,42 @@ type hit struct {
 	servedFrom         string
 }
 
-func get(t *testing.T, srv *httptest.Server, key, org string) hit {
-	t.Helper()
+// response is one response as read, by any goroutine.
+type response struct {
+	srv  *httptest.Server
+	resp *http.Response
+	body []byte
+	err  error
+}
+
+// fetch sends one request as the client of key in org; it is safe to call
+// from any goroutine (it reports failures in the response, not on t).
+func fetch(srv *httptest.Server, key, org string) response {
 	req, err := http.NewRequest(http.MethodGet, srv.URL, nil)
-	require.NoError(t, err)
+	if err != nil {
+		return response{err: err}
+	}
 	req.Header.Set("X-Api-Key", key)
 	req.Header.Set("X-Org", org)
 	resp, err := srv.Client().Do(req)
-	require.NoError(t, err)
+	if err != nil {
+		return response{err: err}
+	}
+	defer resp.Body.Close()
 	b, err := io.ReadAll(resp.Body)
-	require.NoError(t, err)
-	require.NoError(t, resp.Body.Close())
+	return response{srv: srv, resp: resp, body: b, err: err}
+}
+
+func get(t *testing.T, srv *httptest.Server, key, org string) hit {
+	t.Helper()
+	return parse(t, fetch(srv, key, org))
+}
+
+// parse reads what a client reads from one response.
+func parse(t *testing.T, r response) hit {
+	t.Helper()
+	require.NoError(t, r.err)
+	resp, b, srv := r.resp, r.body, r.srv
 	h := hit{status: resp.StatusCode, body: string(b), servedFrom: srv.URL, retryAfter: -1}
 	h.remaining = intHeader(t, resp.Header, "X-Ratelimit-Remaining")
 	h.limit = intHeader(t, resp.Header, "X-Ratelimit-Limit")
@@ -273,18 +296,24 @@ func TestAllowAllErrors(t *testing.T) {
 	require.Error(t, err)
 
 	// A Redis that does not answer: the error reaches the caller, no buckets.
-	down := redis_rate.NewLimiter(redis.NewClient(&redis.Options{Addr: "127.0.0.1:1", MaxRetries: -1}))
+	down := redis.NewClient(&redis.Options{Addr: "127.0.0.1:1", MaxRetries: -1})
+	t.Cleanup(func() { _ = down.Close() })
 	bs, ok, err := redisrate.AllowAll(context.Background(), down, time.Now(), redisrate.Policy{Name: "p", Key: "k", Limit: redis_rate.PerHour(1)})
 	assert.False(t, ok)
 	assert.Nil(t, bs)
 	require.Error(t, err)
-	assert.Contains(t, err.Error(), `policy "p"`)
+	assert.Contains(t, err.Error(), "redisrate:")
 
 	// Policies with a zero limit are left out and never refuse.
-	bs, ok, err = redisrate.AllowAll(context.Background(), newLimiter(t), time.Now(), redisrate.Policy{Name: "none", Key: uniquePrefix(t)})
+	bs, ok, err = redisrate.AllowAll(context.Background(), newClient(t), time.Now(), redisrate.Policy{Name: "none", Key: uniquePrefix(t)})
 	require.NoError(t, err)
 	assert.True(t, ok)
 	assert.Empty(t, bs)
+
+	// A limit that cannot refill is refused before Redis is asked.
+	_, _, err = redisrate.AllowAll(context.Background(), down, time.Now(), redisrate.Policy{Name: "bad", Key: "k", Limit: redis_rate.Limit{Burst: 1}})
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), `policy "bad"`)
 }
 
 // TestReplicasConcurrent fires concurrent requests at three replicas: the
@@ -298,16 +327,20 @@ func TestReplicasConcurrent(t *testing.T) {
 	for range 3 {
 		replicas = append(replicas, replica(t, prefix, redis_rate.PerHour(quota), redis_rate.PerHour(1000)))
 	}
-	hits := make([]hit, requests)
+	responses := make([]response, requests)
 	var wg sync.WaitGroup
 	for i := range requests {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			hits[i] = get(t, replicas[i%len(replicas)], "k", "o")
+			responses[i] = fetch(replicas[i%len(replicas)], "k", "o")
 		}()
 	}
 	wg.Wait()
+	hits := make([]hit, requests)
+	for i, r := range responses {
+		hits[i] = parse(t, r)
+	}
 	var remaining []int64
 	refused := 0
 	for _, h := range hits {
@@ -325,4 +358,75 @@ func TestReplicasConcurrent(t *testing.T) {
 	slices.Sort(remaining)
 	assert.Equal(t, []int64{0, 1, 2, 3, 4}, remaining, "exactly the quota is admitted, each remaining value once")
 	assert.Equal(t, requests-quota, refused)
+}
+
+// TestAllowAllAtomic is the regression test of concurrent refusals: many
+// requests at once on one key must never charge the per-org bucket for a
+// request the per-key bucket refused. 60 concurrent requests on one key
+// (5 an hour) against an org limit of 100 an hour, through three replicas
+// with clients of their own, admit exactly 5 and leave exactly 95 in the
+// org bucket, as redis_rate itself reads it.
+func TestAllowAllAtomic(t *testing.T) {
+	t.Parallel()
+	const keyQuota, orgQuota, requests = 5, 100, 60
+	prefix := uniquePrefix(t)
+	var replicas []*httptest.Server
+	for range 3 {
+		replicas = append(replicas, replica(t, prefix, redis_rate.PerHour(keyQuota), redis_rate.PerHour(orgQuota)))
+	}
+	start := make(chan struct{})
+	responses := make([]response, requests)
+	var wg sync.WaitGroup
+	for i := range requests {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			<-start // all at once
+			responses[i] = fetch(replicas[i%len(replicas)], "k", "o")
+		}()
+	}
+	close(start)
+	wg.Wait()
+	statuses := map[int]int{}
+	for _, r := range responses {
+		h := parse(t, r)
+		statuses[h.status]++
+	}
+	assert.Equal(t, map[int]int{http.StatusNoContent: keyQuota, http.StatusTooManyRequests: requests - keyQuota}, statuses)
+
+	// Read the buckets as redis_rate does, without taking (n = 0).
+	l := redis_rate.NewLimiter(newClient(t))
+	org, err := l.AllowN(context.Background(), prefix+"org:o", redis_rate.PerHour(orgQuota), 0)
+	require.NoError(t, err)
+	assert.Equal(t, orgQuota-keyQuota, org.Remaining, "the org bucket paid only for the admitted requests")
+	key, err := l.AllowN(context.Background(), prefix+"key:k", redis_rate.PerHour(keyQuota), 0)
+	require.NoError(t, err)
+	assert.Equal(t, 0, key.Remaining)
+}
+
+// TestSharesRedisRateBuckets: AllowAll and redis_rate's own Limiter take
+// from the same buckets, in the same keys.
+func TestSharesRedisRateBuckets(t *testing.T) {
+	t.Parallel()
+	prefix := uniquePrefix(t)
+	c := newClient(t)
+	l := redis_rate.NewLimiter(c)
+	limit := redis_rate.PerMinute(10)
+	for range 3 {
+		res, err := l.Allow(context.Background(), prefix+"shared", limit)
+		require.NoError(t, err)
+		require.Equal(t, 1, res.Allowed)
+	}
+	now := time.Now()
+	bs, ok, err := redisrate.AllowAll(context.Background(), c, now, redisrate.Policy{Name: "p", Key: prefix + "shared", Limit: limit})
+	require.NoError(t, err)
+	require.True(t, ok)
+	require.Len(t, bs, 1)
+	assert.Equal(t, int64(6), bs[0].Remaining, "3 taken by redis_rate, 1 by AllowAll")
+	assert.Equal(t, int64(10), bs[0].Limit)
+	assert.Equal(t, time.Minute, bs[0].Window)
+	res, err := l.AllowN(context.Background(), prefix+"shared", limit, 0)
+	require.NoError(t, err)
+	assert.Equal(t, 6, res.Remaining)
+	assert.InDelta(t, float64(4*6*time.Second), float64(res.ResetAfter), float64(time.Second))
 }

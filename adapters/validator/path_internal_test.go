@@ -50,3 +50,24 @@ func FuzzFieldPath(f *testing.F) {
 		}
 	})
 }
+
+func TestSplitSegment(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		seg, name string
+		groups    []string
+	}{
+		{"Email", "Email", nil},
+		{"Items[2]", "Items", []string{"[2]"}},
+		{"Matrix[1][0]", "Matrix", []string{"[1]", "[0]"}},
+		{"Labels[a.b]", "Labels", []string{"[a.b]"}},
+		{"Labels[a]b]", "Labels", []string{"[a]b]"}},
+		{"Labels[x][y]", "Labels", []string{"[x]", "[y]"}},
+		{"Open[", "Open", []string{"["}},
+	}
+	for _, tt := range tests {
+		name, groups := splitSegment(tt.seg)
+		assert.Equal(t, tt.name, name, tt.seg)
+		assert.Equal(t, tt.groups, groups, tt.seg)
+	}
+}

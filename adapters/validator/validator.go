@@ -1,9 +1,12 @@
 // Package envelopevalidator turns the errors of
 // github.com/go-playground/validator/v10 into envelope errors: one
 // [envelope.FieldError] per failed rule, with the field path the client sent
-// (built from json tags: "items[2].sku", not "Items[2].SKU"), the failed tag
-// as a machine code ("required", "email", "min") and a readable message
-// ("must be at least 3 characters").
+// (built from json tags: "items[2].sku", not "Items[2].SKU"; map keys in
+// brackets: "labels[a.b]"), a machine code, and a message the writer's
+// [envelope.Localizer] words in the client's language: a rule the
+// envelope catalog knows is given by its field key ("min" on a string is
+// "min_length", "must be at least 3 characters long"), any other rule by
+// its tag with an English message.
 //
 // The package is named envelopevalidator so that it can be imported next to
 // the validator package without renaming either.
@@ -77,31 +80,43 @@ func jsonName(f reflect.StructField) string {
 }
 
 // Options configures a [Translator]. The zero Options is valid: a 400
-// validation_failed error with English messages.
+// validation_failed error whose field messages the writer's [envelope.Localizer]
+// picks where the catalog has the rule (see [Translator.Error]), English
+// otherwise.
 type Options struct {
 	// Base is the error the field errors are added to. Nil means
 	// envelope.Validation("") (validation_failed, 400, the code's default
 	// message). Base is not modified: the result is a copy.
 	Base *envelope.APIError
 	// Message, when set, returns the public message of one failed rule,
-	// for instance from a localization catalog keyed by fe.Tag() with
-	// fe.Param() as argument, in the language of the request that ctx
-	// belongs to. Returning "" falls back to [Message]. It must be safe
-	// for concurrent use; a panic in it is not recovered.
+	// such as a message of your own for a custom tag, with the request's
+	// context as given to [Translator.Error]. A message it returns is
+	// explicit: no [envelope.Localizer] replaces it. Returning "" keeps the
+	// default: the catalog's message for the rule's field key, or the
+	// English text of [Message]. It must be safe for concurrent use; a
+	// panic in it is not recovered.
 	Message func(ctx context.Context, fe validator.FieldError) string
+	// FieldName, when set, names a struct field as the client sends it,
+	// for the paths built when the validated struct is known
+	// ([Translator.Struct], [Translator.StructError]); "" flattens the
+	// field: its own fields are named at its parent's level. Nil means
+	// [JSONName]. An adapter for query or form binding names fields by
+	// their form tags this way. It must be safe for concurrent use.
+	FieldName func(f reflect.StructField) string
 }
 
 // Translator turns validator errors into envelope errors. Build it once with
 // [NewTranslator]; it is safe for concurrent use. The zero Translator
 // behaves like NewTranslator(Options{}).
 type Translator struct {
-	base    *envelope.APIError
-	message func(context.Context, validator.FieldError) string
+	base      *envelope.APIError
+	message   func(context.Context, validator.FieldError) string
+	fieldName func(reflect.StructField) string
 }
 
 // NewTranslator returns a Translator configured by opts.
 func NewTranslator(opts Options) *Translator {
-	return &Translator{base: opts.Base, message: opts.Message}
+	return &Translator{base: opts.Base, message: opts.Message, fieldName: opts.FieldName}
 }
 
 // FromError is [Translator.Error] with the zero Options: a nil error stays
@@ -118,19 +133,56 @@ func FromError(err error) error {
 //   - nil stays nil, so `return t.Error(ctx, v.Struct(&req))` is safe (the
 //     result is an error, never a typed-nil pointer);
 //   - validator.ValidationErrors anywhere in err's chain become the base
-//     error with one [envelope.FieldError] per failure: Field is the path
-//     (see [RegisterJSONNames]), Code the failed tag as written in the
-//     struct tag (an alias stays the alias), Message the readable message;
-//     err becomes the cause, for logs only;
+//     error with one [envelope.FieldError] per failure. Field is the path
+//     (see [RegisterJSONNames]). A rule the envelope catalog knows gets
+//     that catalog's field key as Code, its parameter as Args and no
+//     Message, so that the writer's [envelope.Localizer] words it in the
+//     client's language (English without one) and sets Content-Language:
+//     required (and required_if, required_with, ...), email, url, uuid,
+//     oneof; min, max, gte and lte on a string (min_length, max_length),
+//     on a slice, array or map (min_items, max_items) or on a number (min,
+//     max); len on a string. Any other rule keeps its tag as Code (an alias
+//     stays the alias) with the English text of [Message];
+//     [Options.Message] may replace either. err becomes the cause, for
+//     logs only;
 //   - *validator.InvalidValidationError (a nil or non-struct value given to
 //     Struct: a server bug) becomes a 500 internal error with the generic
 //     message, wrapping err for the logs. Its text never reaches the client;
 //   - any other error is returned unchanged, for [envelope.Write] to map:
 //     an [*envelope.APIError] renders as itself, a JSON decoding error
 //     from a framework's bind step as a 400 naming the field, anything
-//     unknown as a generic 500. So FromError can wrap a bind-and-validate
+//     unknown as a generic 500. So Error can wrap a bind-and-validate
 //     call such as gin's c.ShouldBindJSON.
+//
+// A cross-field rule (eqfield, gtfield, eqcsfield, ...) names the other
+// field, and a validator error does not say which struct it was about: give
+// the struct to [Translator.StructError] (or use [Translator.Struct]) and
+// the message names the other field by its path as the client sends it
+// ("must equal the field password"). Error alone says "another field".
 func (t *Translator) Error(ctx context.Context, err error) error {
+	return t.translate(ctx, nil, err)
+}
+
+// StructError is [Translator.Error] for the error of validating s (a struct
+// or a pointer to one, as given to the validator). Knowing s's type, it
+// builds each field path from s's fields, named by [Options.FieldName]
+// (JSON names by default, whatever names the validator reports), and the
+// message of a cross-field rule names the other field by its path.
+func (t *Translator) StructError(ctx context.Context, s any, err error) error {
+	return t.translate(ctx, reflect.TypeOf(s), err)
+}
+
+// Struct validates s with v (v.StructCtx) and translates the result with
+// [Translator.StructError]. A nil s, or one that is not a struct, is a
+// server bug: a 500 internal error.
+func (t *Translator) Struct(ctx context.Context, v *validator.Validate, s any) error {
+	if ctx == nil {
+		ctx = context.Background()
+	}
+	return t.StructError(ctx, s, v.StructCtx(ctx, s))
+}
+
+func (t *Translator) translate(ctx context.Context, root reflect.Type, err error) error {
 	if err == nil {
 		return nil
 	}
@@ -147,18 +199,26 @@ func (t *Translator) Error(ctx context.Context, err error) error {
 	}
 	fields := make([]envelope.FieldError, len(ves))
 	for i, fe := range ves {
-		msg := ""
+		path, parent, parentPath, ok := t.typedPath(root, fe)
+		if !ok {
+			path = fieldPath(fe.Namespace())
+		}
+		other := ""
+		if ok {
+			other = t.otherField(root, parent, parentPath, fe)
+		}
+		r := ruleOf(fe, other)
+		f := envelope.FieldError{Field: path, Code: r.code, Args: r.args, Message: r.message}
 		if t.message != nil {
-			msg = t.message(ctx, fe)
+			if msg := t.message(ctx, fe); msg != "" {
+				f.Message = msg
+			}
 		}
-		if msg == "" {
-			msg = Message(fe)
-		}
-		fields[i] = envelope.FieldError{Field: fieldPath(fe.Namespace()), Code: fe.Tag(), Message: msg}
+		fields[i] = f
 	}
 	base := t.base
 	if base == nil {
-		base = envelope.ErrValidation
+		base = envelope.Validation("")
 	}
 	return base.WithFields(fields...).WithCause(err)
 }

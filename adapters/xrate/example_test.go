@@ -17,11 +17,7 @@ import (
 func Example() {
 	now := time.Date(2026, 1, 1, 12, 0, 0, 0, time.UTC) // a fixed clock for the example
 	clock := func() time.Time { return now }
-	rl, err := envelope.NewRateLimitHeaders(envelope.RateLimitConfig{Now: clock})
-	if err != nil {
-		panic(err)
-	}
-	ew, err := envelope.NewErrorWriter(envelope.Config{RateLimit: rl})
+	ew, err := envelope.NewWriter(envelope.WriterOptions{RateLimit: envelope.RateLimitOptions{Now: clock}})
 	if err != nil {
 		panic(err)
 	}
@@ -33,10 +29,10 @@ func Example() {
 		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 			buckets, ok := xrate.AllowAll(clock(), policies...)
 			if !ok {
-				ew.Write(w, r, envelope.RateLimitedBy(buckets...))
+				ew.Write(w, r, envelope.RateLimited("").WithRateLimit(buckets...))
 				return
 			}
-			rl.Set(w.Header(), buckets...)
+			ew.SetRateLimit(w.Header(), buckets...)
 			next.ServeHTTP(w, r)
 		})
 	}

@@ -26,8 +26,8 @@ type Policy struct {
 	Limiter *rate.Limiter
 }
 
-// maxWait stands for "never": a limiter that does not refill. Renderers cap
-// it (see [envelope.RateLimitConfig.MaxRetryAfter]).
+// maxWait stands for "never": a limiter that does not refill. Writers cap
+// it (see [envelope.RateLimitOptions.MaxRetryAfter]).
 const maxWait = time.Duration(math.MaxInt64)
 
 // State returns the state of l at now without taking a token. A nil
@@ -86,8 +86,9 @@ func Allow(l *rate.Limiter, policy string, now time.Time) envelope.Bucket {
 // given back, so a request refused by the per-organisation bucket does not
 // also spend the per-key quota. It returns the state of every bucket, in
 // the order given (policies without a limiter left out), with Denied set on
-// those that refused, and whether the request is allowed. Pass the buckets to [envelope.RateLimitHeaders.Set] on success
-// or to [envelope.RateLimitedBy] on refusal.
+// those that refused, and whether the request is allowed. Pass the
+// buckets to [envelope.Writer.SetRateLimit] on success, or to
+// [envelope.APIError.WithRateLimit] of envelope.RateLimited("") on refusal.
 //
 // AllowAll is as safe for concurrent use as the limiters; like any
 // reserve-then-cancel scheme across several limiters, a concurrent request

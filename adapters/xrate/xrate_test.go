@@ -45,7 +45,8 @@ func TestState(t *testing.T) {
 			assert.Equal(t, tt.window, b.Window)
 			assert.Equal(t, tt.reset, b.Reset.Sub(t0))
 			assert.False(t, b.Denied)
-			assert.NoError(t, b.Validate())
+			assert.GreaterOrEqual(t, b.Remaining, int64(0))
+			assert.LessOrEqual(t, b.Remaining, b.Limit)
 		})
 	}
 }
@@ -66,12 +67,12 @@ func TestStateNeverRefills(t *testing.T) {
 	assert.Greater(t, b.Reset.Sub(t0), 100*365*24*time.Hour, "effectively never")
 
 	// Rendered, the endless wait is capped rather than overflowing.
-	rl, err := envelope.NewRateLimitHeaders(envelope.RateLimitConfig{Now: func() time.Time { return t0 }})
+	ew, err := envelope.NewWriter(envelope.WriterOptions{RateLimit: envelope.RateLimitOptions{Now: func() time.Time { return t0 }}})
 	require.NoError(t, err)
 	b = Allow(taken(l, 1), "fixed", t0)
 	require.True(t, b.Denied)
 	h := http.Header{}
-	rl.Set(h, b)
+	ew.SetRateLimit(h, b)
 	assert.Equal(t, "86400", h.Get("Retry-After"))
 	reset, err := strconv.ParseInt(h.Get("X-RateLimit-Reset"), 10, 64)
 	require.NoError(t, err)
@@ -135,9 +136,7 @@ func TestOverHTTP(t *testing.T) {
 	t.Parallel()
 	now := t0
 	clock := func() time.Time { return now } // read only by the one client goroutine's requests
-	rl, err := envelope.NewRateLimitHeaders(envelope.RateLimitConfig{Now: clock})
-	require.NoError(t, err)
-	ew, err := envelope.NewErrorWriter(envelope.Config{RateLimit: rl})
+	ew, err := envelope.NewWriter(envelope.WriterOptions{RateLimit: envelope.RateLimitOptions{Now: clock}})
 	require.NoError(t, err)
 	ps := []Policy{
 		{"per-key", rate.NewLimiter(rate.Every(time.Second), 5)},
@@ -146,10 +145,10 @@ func TestOverHTTP(t *testing.T) {
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		bs, ok := AllowAll(clock(), ps...)
 		if !ok {
-			ew.Write(w, r, envelope.RateLimitedBy(bs...))
+			ew.Write(w, r, envelope.RateLimited("").WithRateLimit(bs...))
 			return
 		}
-		rl.Set(w.Header(), bs...)
+		ew.SetRateLimit(w.Header(), bs...)
 		w.WriteHeader(http.StatusNoContent)
 	}))
 	t.Cleanup(srv.Close)

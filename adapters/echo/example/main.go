@@ -9,6 +9,8 @@
 //	curl -i localhost:8081/flags/nope          # handler's 404
 //	curl -i localhost:8081/nowhere             # router's 404
 //	curl -i -X DELETE localhost:8081/flags/x   # router's 405 with Allow
+//	curl -i -X POST localhost:8081/flags -H 'Content-Type: application/json' \
+//	  -d '{"key":"beta","enabled":"yes"}'      # bind error, named member
 //	curl -i localhost:8081/panic               # recovered panic, generic 500
 package main
 
@@ -17,11 +19,11 @@ import (
 	"log/slog"
 	"net/http"
 	"os"
+	"time"
 
 	"github.com/apienvelope/envelope"
 	envelopeecho "github.com/apienvelope/envelope/adapters/echo"
 	"github.com/labstack/echo/v4"
-	"github.com/labstack/echo/v4/middleware"
 )
 
 type flagDef struct {
@@ -29,18 +31,19 @@ type flagDef struct {
 	Enabled bool   `json:"enabled"`
 }
 
-// newServer returns the API: echo with envelope's error handler, echo's
-// request ID shared with envelope, and echo's panic recovery.
-func newServer() *echo.Echo {
+// newServer returns the API: echo with envelope's error handler, behind
+// envelope's middleware (request IDs, security headers, panics, body
+// limit).
+func newServer() (http.Handler, error) {
 	flags := map[string]flagDef{"dark-mode": {Key: "dark-mode", Enabled: true}}
+	mw, err := envelope.Middleware(envelope.MiddlewareOptions{MaxBodyBytes: 64 << 10})
+	if err != nil {
+		return nil, err
+	}
 
 	e := echo.New()
 	e.HideBanner = true
 	e.HTTPErrorHandler = envelopeecho.ErrorHandler
-	e.Use(middleware.RequestIDWithConfig(middleware.RequestIDConfig{
-		RequestIDHandler: envelopeecho.ShareRequestID,
-	}))
-	e.Use(middleware.Recover())
 
 	e.GET("/flags/:key", func(c echo.Context) error {
 		f, ok := flags[c.Param("key")]
@@ -49,19 +52,35 @@ func newServer() *echo.Echo {
 		}
 		return c.JSON(http.StatusOK, f)
 	})
+	e.POST("/flags", func(c echo.Context) error {
+		var f flagDef
+		if err := c.Bind(&f); err != nil {
+			return err // a 400 naming the member, in DecodeRequest's words
+		}
+		if _, dup := flags[f.Key]; dup {
+			return envelope.Conflict("Flag already exists")
+		}
+		return c.JSON(http.StatusCreated, f)
+	})
 	e.GET("/panic", func(c echo.Context) error {
 		// A bug: the client sees a generic 500, the log the panic.
 		panic("inventory index out of range")
 	})
-	return e
+	return mw(e), nil
 }
 
 func main() {
 	addr := flag.String("addr", "localhost:8081", "listen address")
 	flag.Parse()
 	slog.SetDefault(slog.New(slog.NewJSONHandler(os.Stderr, nil)))
-	e := newServer()
-	if err := e.Start(*addr); err != nil && err != http.ErrServerClosed {
+	h, err := newServer()
+	if err != nil {
+		slog.Error("setup", "error", err)
+		os.Exit(1)
+	}
+	srv := &http.Server{Addr: *addr, Handler: h, ReadHeaderTimeout: 5 * time.Second}
+	slog.Info("listening", "addr", "http://"+*addr)
+	if err := srv.ListenAndServe(); err != nil {
 		slog.Error("server stopped", "error", err)
 		os.Exit(1)
 	}

@@ -8,14 +8,14 @@
 //
 // and try, in another terminal:
 //
-//	curl -i localhost:8086/flags/dark-mode
-//	curl -i localhost:8086/flags/nope                  # handler's 404
-//	curl -i localhost:8086/nowhere                     # router's 404
-//	curl -i -X DELETE localhost:8086/flags/x           # router's 405 with Allow
-//	curl -i 'localhost:8086/flags?limit=ten'           # query bind error: a field error
-//	curl -i -X POST localhost:8086/flags -H 'Content-Type: application/json' -d '{"key":7}'
-//	curl -i localhost:8086/panic                       # recovered panic, generic 500
-//	curl -i -H 'Accept: application/problem+json' localhost:8086/flags/nope
+//	curl -i localhost:8089/flags/dark-mode
+//	curl -i localhost:8089/flags/nope                  # handler's 404
+//	curl -i localhost:8089/nowhere                     # router's 404
+//	curl -i -X DELETE localhost:8089/flags/x           # router's 405 with Allow
+//	curl -i 'localhost:8089/flags?limit=ten'           # query bind error: a field error
+//	curl -i -X POST localhost:8089/flags -H 'Content-Type: application/json' -d '{"key":7}'
+//	curl -i localhost:8089/panic                       # recovered panic, generic 500
+//	curl -i -H 'Accept: application/problem+json' localhost:8089/flags/nope
 package main
 
 import (
@@ -103,7 +103,7 @@ func newServer(logger *slog.Logger) (http.Handler, error) {
 }
 
 func main() {
-	addr := flag.String("addr", "localhost:8086", "listen address")
+	addr := flag.String("addr", "localhost:8089", "listen address")
 	flag.Parse()
 	logger := slog.New(slog.NewJSONHandler(os.Stderr, nil))
 	h, err := newServer(logger)

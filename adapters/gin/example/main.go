@@ -8,7 +8,10 @@
 //	curl -i localhost:8082/flags/dark-mode
 //	curl -i localhost:8082/flags/nope                                  # handler's 404
 //	curl -i localhost:8082/nowhere                                     # router's 404
+//	curl -I localhost:8082/nowhere                                     # HEAD: same headers, no body
 //	curl -i -X DELETE localhost:8082/flags/x                           # router's 405 with Allow
+//	curl -i 'localhost:8082/flags?limit=abc'                           # wrong type: 400 naming limit
+//	curl -i 'localhost:8082/flags?limit=500' -H 'Accept-Language: de' # rule, in German
 //	curl -i -X POST localhost:8082/flags -d '{"key":"beta","enabled":"yes"}' # wrong type
 //	curl -i -X POST localhost:8082/flags -d '{"key":"Beta"}'                  # field errors
 //	curl -i localhost:8082/panic                                       # recovered panic, generic 500
@@ -19,14 +22,12 @@ import (
 	"log/slog"
 	"net/http"
 	"os"
+	"slices"
 	"time"
 
 	"github.com/apienvelope/envelope"
 	envelopegin "github.com/apienvelope/envelope/adapters/gin"
-	envelopevalidator "github.com/apienvelope/envelope/adapters/validator"
 	"github.com/gin-gonic/gin"
-	"github.com/gin-gonic/gin/binding"
-	"github.com/go-playground/validator/v10"
 )
 
 type flagDef struct {
@@ -34,24 +35,50 @@ type flagDef struct {
 	Enabled *bool  `json:"enabled" binding:"required"`
 }
 
-// newServer returns the API: gin with envelope's recovery, request ID,
-// error rendering, and router 404/405 handlers.
-func newServer() *gin.Engine {
+type listQuery struct {
+	Limit int `form:"limit" binding:"omitempty,min=1,max=100"`
+}
+
+// newServer returns the API: gin behind envelope's middleware (request IDs,
+// security headers, panics, gin's own 404 and 405 as envelopes), messages
+// in the client's language.
+func newServer() (http.Handler, error) {
 	on := true
 	flags := map[string]flagDef{"dark-mode": {Key: "dark-mode", Enabled: &on}}
 
-	// gin validates `binding` tags with validator v10; make it report the
-	// JSON names the client sent, then translate its errors per field.
-	if v, ok := binding.Validator.Engine().(*validator.Validate); ok {
-		envelopevalidator.RegisterJSONNames(v)
+	loc, err := envelope.NewLocalizer(envelope.LocalizerOptions{})
+	if err != nil {
+		return nil, err
+	}
+	ew, err := envelope.NewWriter(envelope.WriterOptions{Localizer: loc})
+	if err != nil {
+		return nil, err
+	}
+	mw, err := envelope.Middleware(envelope.MiddlewareOptions{Writer: ew, MaxBodyBytes: 64 << 10})
+	if err != nil {
+		return nil, err
 	}
 
 	r := gin.New()
 	r.HandleMethodNotAllowed = true // 405 with Allow, not 404, for a known path
-	r.Use(envelopegin.Recovery(), envelopegin.RequestID(), envelopegin.Errors())
-	r.NoRoute(envelopegin.NoRoute)
-	r.NoMethod(envelopegin.NoMethod)
+	r.Use(envelopegin.Errors())
 
+	r.GET("/flags", envelopegin.Handler(func(c *gin.Context) error {
+		var q listQuery
+		if err := envelopegin.BindQuery(c, &q); err != nil {
+			return err
+		}
+		keys := make([]string, 0, len(flags))
+		for k := range flags {
+			keys = append(keys, k)
+		}
+		slices.Sort(keys)
+		if q.Limit > 0 && q.Limit < len(keys) {
+			keys = keys[:q.Limit]
+		}
+		c.JSON(http.StatusOK, gin.H{"keys": keys})
+		return nil
+	}))
 	r.GET("/flags/:key", envelopegin.Handler(func(c *gin.Context) error {
 		f, ok := flags[c.Param("key")]
 		if !ok {
@@ -62,10 +89,8 @@ func newServer() *gin.Engine {
 	}))
 	r.POST("/flags", envelopegin.Handler(func(c *gin.Context) error {
 		var f flagDef
-		if err := c.ShouldBindJSON(&f); err != nil {
-			// Validation failures become field errors; JSON syntax and
-			// type errors pass through as invalid_request.
-			return envelopevalidator.FromError(err)
+		if err := envelopegin.BindJSON(c, &f); err != nil {
+			return err // type errors and failed rules, by JSON name
 		}
 		if _, dup := flags[f.Key]; dup {
 			return envelope.Conflict("Flag already exists")
@@ -76,7 +101,7 @@ func newServer() *gin.Engine {
 	r.GET("/panic", func(c *gin.Context) {
 		panic("inventory index out of range") // the client sees a generic 500
 	})
-	return r
+	return mw(r), nil
 }
 
 func main() {
@@ -84,7 +109,12 @@ func main() {
 	flag.Parse()
 	gin.SetMode(gin.ReleaseMode)
 	slog.SetDefault(slog.New(slog.NewJSONHandler(os.Stderr, nil)))
-	srv := &http.Server{Addr: *addr, Handler: newServer(), ReadHeaderTimeout: 5 * time.Second}
+	h, err := newServer()
+	if err != nil {
+		slog.Error("setup", "error", err)
+		os.Exit(1)
+	}
+	srv := &http.Server{Addr: *addr, Handler: h, ReadHeaderTimeout: 5 * time.Second}
 	slog.Info("listening", "addr", "http://"+*addr)
 	if err := srv.ListenAndServe(); err != nil {
 		slog.Error("server stopped", "error", err)

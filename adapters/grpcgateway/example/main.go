@@ -8,14 +8,14 @@
 //
 // and try, in another terminal:
 //
-//	curl -i localhost:8087/v1/items/1                   # 200
-//	curl -i localhost:8087/v1/items/42                  # 404 not_found
-//	curl -i localhost:8087/v1/items/1?revision=abc      # 400, field "revision"
-//	curl -i -X POST localhost:8087/v1/items -d '{"item":{"displayName":""}}'
+//	curl -i localhost:8091/v1/items/1                   # 200
+//	curl -i localhost:8091/v1/items/42                  # 404 not_found
+//	curl -i localhost:8091/v1/items/1?revision=abc      # 400, field "revision"
+//	curl -i -X POST localhost:8091/v1/items -d '{"item":{"displayName":""}}'
 //	                                                    # 400 validation_failed, field "item.displayName"
-//	curl -i -X PUT localhost:8087/v1/items/1            # 405, Allow: GET, DELETE
+//	curl -i -X PUT localhost:8091/v1/items/1            # 405, Allow: GET, DELETE
 //
-// The gRPC server listens on localhost:9097 (-grpc) for gRPC clients.
+// The gRPC server listens on localhost:9091 (-grpc) for gRPC clients.
 package main
 
 import (
@@ -109,8 +109,8 @@ func newServers(grpcAddr string, logger *slog.Logger) (*grpc.Server, http.Handle
 }
 
 func main() {
-	httpAddr := flag.String("addr", "localhost:8087", "HTTP listen address (the gateway)")
-	grpcAddr := flag.String("grpc", "localhost:9097", "gRPC listen address")
+	httpAddr := flag.String("addr", "localhost:8091", "HTTP listen address (the gateway)")
+	grpcAddr := flag.String("grpc", "localhost:9091", "gRPC listen address")
 	flag.Parse()
 	logger := slog.New(slog.NewJSONHandler(os.Stderr, nil))
 	if err := run(*httpAddr, *grpcAddr, logger); err != nil {

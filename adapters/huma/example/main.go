@@ -6,12 +6,13 @@
 //
 // and try, in another terminal:
 //
-//	curl -i localhost:8080/books/dune
-//	curl -i localhost:8080/books/nope
-//	curl -i -X POST localhost:8080/books -H 'Content-Type: application/json' -d '{"title":"X","year":3000}'
-//	curl -i -X POST localhost:8080/books -H 'Accept: application/problem+json' -H 'Content-Type: application/json' -d '{}'
-//	curl -i 'localhost:8080/books?limit=500'
-//	curl -s localhost:8080/openapi.json
+//	curl -i localhost:8088/books/dune
+//	curl -i localhost:8088/books/nope
+//	curl -i -X POST localhost:8088/books -H 'Content-Type: application/json' -d '{"title":"X","year":3000}'
+//	curl -i -X POST localhost:8088/books -H 'Accept-Language: de' -H 'Content-Type: application/json' -d '{"title":"X"}'
+//	curl -i -X POST localhost:8088/books -H 'Accept: application/problem+json' -H 'Content-Type: application/json' -d '{}'
+//	curl -i 'localhost:8088/books?limit=500'
+//	curl -s localhost:8088/openapi.json
 //
 // -format picks the main format (flat, nested or problem); clients that
 // ask for application/problem+json get RFC 9457 problem details.
@@ -62,11 +63,15 @@ func newServer(format string, logger *slog.Logger) (http.Handler, error) {
 	default:
 		return nil, fmt.Errorf("unknown format %q (flat, nested or problem)", format)
 	}
-	cfg := envelope.Config{Format: &f, Logger: logger}
-	if f.Name != "problem" {
-		cfg.Alternates = []envelope.Format{envelope.ProblemFormat()}
+	loc, err := envelope.NewLocalizer(envelope.LocalizerOptions{})
+	if err != nil {
+		return nil, err
 	}
-	errs, err := envelopehuma.New(envelopehuma.Options{Config: cfg})
+	opts := envelope.WriterOptions{Format: f, Logger: logger, Localizer: loc}
+	if f.Name != "problem" {
+		opts.Alternates = []envelope.Format{envelope.ProblemFormat()}
+	}
+	errs, err := envelopehuma.New(envelopehuma.Options{Writer: opts})
 	if err != nil {
 		return nil, err
 	}
@@ -110,15 +115,15 @@ func newServer(format string, logger *slog.Logger) (http.Handler, error) {
 		return &bookOutput{Body: in.Body}, nil
 	})
 
-	mw, err := envelope.Middleware(envelope.MiddlewareOptions{ErrorWriter: errs.ErrorWriter(), Logger: logger})
+	mw, err := envelope.Middleware(envelope.MiddlewareOptions{Writer: errs.Writer()})
 	if err != nil {
 		return nil, err
 	}
-	return mw(envelope.RouterErrors(mux)), nil
+	return mw(mux), nil
 }
 
 func main() {
-	addr := flag.String("addr", "localhost:8080", "listen address")
+	addr := flag.String("addr", "localhost:8088", "listen address")
 	format := flag.String("format", "nested", "error format: flat, nested or problem")
 	flag.Parse()
 	logger := slog.New(slog.NewTextHandler(os.Stderr, nil))

@@ -25,10 +25,11 @@ func TestServer(t *testing.T) {
 	}{
 		{"found", "GET", "/books/dune", "", "", 200, `"title":"Dune"`},
 		{"handler error", "GET", "/books/nope", "", "", 404, `{"error":{"code":"not_found","message":"Book not found.","details":null,"request_id":"r-1"}}`},
-		{"validation", "POST", "/books", `{"slug":"x","title":"X","year":3000}`, "", 422, `{"error":{"code":"validation_error","message":"One or more fields are invalid.","details":{"title":["expected length \u003e= 2"],"year":["expected number \u003c= 2100"]},"request_id":"r-1"}}`},
-		{"problem", "POST", "/books", `{}`, "application/problem+json", 400, `"code":"validation_failed","errors":[{"detail":"expected required property slug to be present","pointer":"#/slug"}`},
+		{"validation", "POST", "/books", `{"slug":"x","title":"X","year":3000}`, "", 422, `{"error":{"code":"validation_error","message":"One or more fields are invalid.","details":{"title":["must be at least 2 characters long"],"year":["must be at most 2100"]},"request_id":"r-1"}}`},
+		{"validation, in German", "POST", "/books", `{"slug":"x","title":"X","year":1965}`, "de", 422, `"details":{"title":["muss mindestens 2 Zeichen lang sein"]}`},
+		{"problem", "POST", "/books", `{}`, "application/problem+json", 400, `"code":"validation_failed","errors":[{"detail":"is required","pointer":"#/slug","code":"required"}`},
 		{"conflict", "POST", "/books", `{"slug":"dune","title":"Dune","year":1965}`, "", 409, `{"error":{"code":"conflict","message":"A book with this slug exists.","details":null,"request_id":"r-1"}}`},
-		{"query", "GET", "/books?limit=500", "", "", 422, `"details":{"query.limit":["expected number \u003c= 100"]}`},
+		{"query", "GET", "/books?limit=500", "", "", 422, `"details":{"query.limit":["must be at most 100"]}`},
 		{"unknown route", "GET", "/nope", "", "", 404, `{"error":{"code":"not_found",`},
 	}
 	for _, tt := range tests {
@@ -38,7 +39,10 @@ func TestServer(t *testing.T) {
 			require.NoError(t, err)
 			req.Header.Set("X-Request-Id", "r-1")
 			req.Header.Set("Content-Type", "application/json")
-			if tt.accept != "" {
+			switch {
+			case tt.accept == "de":
+				req.Header.Set("Accept-Language", tt.accept)
+			case tt.accept != "":
 				req.Header.Set("Accept", tt.accept)
 			}
 			resp, err := srv.Client().Do(req)

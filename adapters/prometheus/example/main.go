@@ -6,10 +6,10 @@
 //
 // and try, in another terminal:
 //
-//	curl -i localhost:8086/flags/nope   # 404 not_found, route "GET /flags/{key}"
-//	curl -i localhost:8086/report       # 500 internal (a plain error)
-//	curl -i localhost:8086/nowhere      # 404 of the router: route ""
-//	curl -s localhost:8086/metrics | grep envelope_
+//	curl -i localhost:8090/flags/nope   # 404 not_found, route "GET /flags/{key}"
+//	curl -i localhost:8090/report       # 500 internal (a plain error)
+//	curl -i localhost:8090/nowhere      # 404 of the router: route ""
+//	curl -s localhost:8090/metrics | grep envelope_
 package main
 
 import (
@@ -57,7 +57,7 @@ func newServer(reg *prometheus.Registry, logger *slog.Logger) (http.Handler, err
 }
 
 func main() {
-	addr := flag.String("addr", "localhost:8086", "listen address")
+	addr := flag.String("addr", "localhost:8090", "listen address")
 	flag.Parse()
 	logger := slog.New(slog.NewJSONHandler(os.Stderr, nil))
 	reg := prometheus.NewRegistry()

@@ -4,7 +4,7 @@
 // from the repository root:
 //
 //	redis-server --port 6379 --save '' --appendonly no &
-//	go run ./adapters/redisrate/example -addr localhost:8080 -redis localhost:6379 &
+//	go run ./adapters/redisrate/example -addr localhost:8087 -redis localhost:6379 &
 //	go run ./adapters/redisrate/example -addr localhost:8081 -redis localhost:6379 &
 //
 // then alternate between them and watch one shared quota run out:
@@ -40,12 +40,7 @@ type limits struct {
 // then the handler. A request without an API key is a 401; a Redis that
 // does not answer makes a 503 (fail closed).
 func newServer(rdb *redis.Client, l limits, logger *slog.Logger) (http.Handler, error) {
-	limiter := redis_rate.NewLimiter(rdb)
-	rl, err := envelope.NewRateLimitHeaders(envelope.RateLimitConfig{})
-	if err != nil {
-		return nil, err
-	}
-	ew, err := envelope.NewErrorWriter(envelope.Config{RateLimit: rl, Logger: logger})
+	ew, err := envelope.NewWriter(envelope.WriterOptions{Logger: logger})
 	if err != nil {
 		return nil, err
 	}
@@ -57,30 +52,30 @@ func newServer(rdb *redis.Client, l limits, logger *slog.Logger) (http.Handler, 
 			return
 		}
 		org, _, _ := strings.Cut(key, "-")
-		buckets, ok, err := redisrate.AllowAll(r.Context(), limiter, time.Now(),
+		buckets, ok, err := redisrate.AllowAll(r.Context(), rdb, time.Now(),
 			redisrate.Policy{Name: "per-key", Key: l.prefix + "key:" + key, Limit: l.perKey},
 			redisrate.Policy{Name: "per-org", Key: l.prefix + "org:" + org, Limit: l.perOrg},
 		)
 		switch {
 		case err != nil:
-			envelope.Write(w, r, envelope.ErrUnavailable.WithCause(err))
+			envelope.Write(w, r, envelope.Unavailable("").WithCause(err))
 		case !ok:
-			envelope.Write(w, r, envelope.RateLimitedBy(buckets...))
+			envelope.Write(w, r, envelope.RateLimited("").WithRateLimit(buckets...))
 		default:
-			rl.Set(w.Header(), buckets...)
+			ew.SetRateLimit(w.Header(), buckets...)
 			w.Header().Set("Content-Type", "text/plain; charset=utf-8")
 			fmt.Fprintf(w, "hello, %s\n", key)
 		}
 	})
-	mw, err := envelope.Middleware(envelope.MiddlewareOptions{ErrorWriter: ew, Logger: logger})
+	mw, err := envelope.Middleware(envelope.MiddlewareOptions{Writer: ew})
 	if err != nil {
 		return nil, err
 	}
-	return mw(envelope.RouterErrors(mux)), nil
+	return mw(mux), nil
 }
 
 func main() {
-	addr := flag.String("addr", "localhost:8080", "listen address")
+	addr := flag.String("addr", "localhost:8087", "listen address")
 	redisAddr := flag.String("redis", "localhost:6379", "address of the Redis server that holds the limits (must be running)")
 	perKey := flag.Int("per-key", 5, "requests per minute per API key")
 	perOrg := flag.Int("per-org", 8, "requests per minute per organisation")

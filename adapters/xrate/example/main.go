@@ -4,7 +4,7 @@
 // root:
 //
 //	go run ./adapters/xrate/example
-//	for i in 1 2 3 4 5 6; do curl -si localhost:8082/quote | grep -iE '^(HTTP|x-ratelimit|ratelimit|retry-after)'; done
+//	for i in 1 2 3 4 5 6; do curl -si localhost:8086/quote | grep -iE '^(HTTP|x-ratelimit|ratelimit|retry-after)'; done
 package main
 
 import (
@@ -24,11 +24,7 @@ import (
 // newServer returns the handler: a per-client bucket of 5 requests that
 // refills one every 2 seconds, and a shared bucket for the whole server.
 func newServer(now func() time.Time) (http.Handler, error) {
-	rl, err := envelope.NewRateLimitHeaders(envelope.RateLimitConfig{Now: now})
-	if err != nil {
-		return nil, err
-	}
-	ew, err := envelope.NewErrorWriter(envelope.Config{RateLimit: rl})
+	ew, err := envelope.NewWriter(envelope.WriterOptions{RateLimit: envelope.RateLimitOptions{Now: now}})
 	if err != nil {
 		return nil, err
 	}
@@ -51,20 +47,20 @@ func newServer(now func() time.Time) (http.Handler, error) {
 			xrate.Policy{Name: "global", Limiter: global},
 		)
 		if !ok {
-			ew.Write(w, r, envelope.RateLimitedBy(buckets...))
+			ew.Write(w, r, envelope.RateLimited("").WithRateLimit(buckets...))
 			return
 		}
-		rl.Set(w.Header(), buckets...)
+		ew.SetRateLimit(w.Header(), buckets...)
 		w.Header().Set("Content-Type", "application/json")
 		fmt.Fprintln(w, `{"quote":"Errors should never pass silently."}`)
 	})
 	mux := http.NewServeMux()
 	mux.Handle("GET /quote", quote)
-	return envelope.Protect(envelope.RouterErrors(mux)), nil
+	return envelope.Protect(mux), nil
 }
 
 func main() {
-	addr := flag.String("addr", "localhost:8082", "listen address")
+	addr := flag.String("addr", "localhost:8086", "listen address")
 	flag.Parse()
 	h, err := newServer(time.Now)
 	if err != nil {
