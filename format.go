@@ -163,8 +163,22 @@ type compiledFormat struct {
 	numeric   []bool            // per code slot: rendered as a JSON number
 	reverse   []map[string]Code // per code slot: wire spelling -> code
 	byAttr    map[string]map[string]Code
-	typed     bool // has a media type of its own (not application/json)
-	typeAttr  bool // the body renders {{attr type}}, a problem type
+	typed     bool   // has a media type of its own (not application/json)
+	typeAttr  bool   // the body renders {{attr type}}, a problem type
+	src       Format // as given, for Writer.Formats
+}
+
+// clone returns a copy of f that shares no map with it.
+func (f Format) clone() Format {
+	if f.Codes != nil {
+		codes := make(map[Code]FormatCode, len(f.Codes))
+		for c, fc := range f.Codes {
+			fc.Attrs = maps.Clone(fc.Attrs)
+			codes[c] = fc
+		}
+		f.Codes = codes
+	}
+	return f
 }
 
 // usesTypeAttr reports whether the body renders a problem type attribute.
@@ -200,7 +214,7 @@ func compileFormat(f Format, codes *Codes) (*compiledFormat, error) {
 	fail := func(format string, args ...any) error {
 		return fmt.Errorf("envelope: format %s: %s", name, fmt.Sprintf(format, args...))
 	}
-	cf := &compiledFormat{name: name, mediaType: f.MediaType, indent: f.Indent, codes: codes}
+	cf := &compiledFormat{name: name, mediaType: f.MediaType, indent: f.Indent, codes: codes, src: f.clone()}
 	if cf.mediaType == "" {
 		cf.mediaType = "application/json"
 	} else if _, _, err := mime.ParseMediaType(f.MediaType); err != nil || !validHeaderValue(f.MediaType) {

@@ -204,6 +204,28 @@ func (ew *Writer) Render(h http.Header, r *http.Request, err error) (status int,
 	return rs.status, body
 }
 
+// Formats returns the writer's formats: its main format (FlatFormat when
+// none was given), then its alternates, as given to [NewWriter]. They are
+// copies: changing them does not change the writer. A framework adapter
+// uses them to document the error responses (see [Format.Schema]).
+func (ew *Writer) Formats() []Format {
+	fs := make([]Format, 0, 1+len(ew.alternates))
+	fs = append(fs, ew.format.src.clone())
+	for _, cf := range ew.alternates {
+		fs = append(fs, cf.src.clone())
+	}
+	return fs
+}
+
+// RequestIDHeader returns the header the writer's main format carries the
+// request ID in, in canonical form ("X-Request-Id" by default), or "" when
+// the format sends none ([Format.RequestIDHeader] "-"). The middleware
+// reads incoming IDs from the same header; an adapter that sets request
+// IDs inside a framework should use it too.
+func (ew *Writer) RequestIDHeader() string {
+	return ew.format.idHeader
+}
+
 // SetRateLimit writes the rate-limit headers for buckets into h, replacing
 // (never adding to) any earlier value of each header it writes, so that
 // middleware that runs twice cannot duplicate them. Call it before

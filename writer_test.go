@@ -494,3 +494,34 @@ func TestWriteMapsStandardErrorsOverTheWire(t *testing.T) {
 	assert.Equal(t, 504, resp.StatusCode)
 	assert.JSONEq(t, `{"code":"timeout","message":"The request timed out."}`, string(body))
 }
+
+// Formats and RequestIDHeader tell an adapter what the writer renders; the
+// formats are copies, so changing one changes nothing the writer sends.
+func TestWriterFormatsAndRequestIDHeader(t *testing.T) {
+	t.Parallel()
+	def := quietWriter(t)
+	assert.Equal(t, []Format{FlatFormat()}, def.Formats())
+	assert.Equal(t, "X-Request-Id", def.RequestIDHeader())
+
+	main := ProblemFormat()
+	main.RequestIDHeader = "x-correlation-id"
+	main.Codes = map[Code]FormatCode{CodeNotFound: {Attrs: map[string]string{"type": "https://api.example/not-found"}}}
+	ew := newWriter(t, WriterOptions{Format: main, Alternates: []Format{FlatFormat()}})
+	assert.Equal(t, "X-Correlation-Id", ew.RequestIDHeader())
+	fs := ew.Formats()
+	require.Len(t, fs, 2)
+	assert.Equal(t, main, fs[0])
+	assert.Equal(t, FlatFormat(), fs[1])
+
+	fs[0].Codes[CodeNotFound].Attrs["type"] = "https://evil.example/"
+	fs[0].Body = `{"x": "{{code}}"}`
+	srv := serve(t, chainFor(t, ew, MiddlewareOptions{}, HandlerFunc(func(http.ResponseWriter, *http.Request) error { return NotFound("") })))
+	resp, body := fetch(t, srv, http.MethodGet, "/", nil)
+	assert.Equal(t, "https://api.example/not-found", decodeBody(t, body)["type"], "%s", body)
+	assert.NotEmpty(t, resp.Header.Get("X-Correlation-Id"))
+	assert.Equal(t, main, ew.Formats()[0], "the writer's own copy is untouched")
+
+	none := FlatFormat()
+	none.RequestIDHeader = "-"
+	assert.Empty(t, newWriter(t, WriterOptions{Format: none}).RequestIDHeader())
+}
