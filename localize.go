@@ -57,7 +57,9 @@ type LocalizerOptions struct {
 // with its Args, or else the generic "invalid" field message.
 //
 // A message whose placeholders need more arguments than given is not used.
-// A language missing a message falls back to the default language's.
+// A language missing a message borrows it from its nearest ancestor that
+// has one (a catalog for "de-CH" with a few messages borrows the rest from
+// "de", offered or not), else from the default language.
 //
 // The zero Localizer is not usable (its methods panic); build one with
 // [NewLocalizer]. A Localizer is immutable, except for internal caches, and
@@ -190,7 +192,8 @@ func NewLocalizer(opts LocalizerOptions) (*Localizer, error) {
 
 	b := catalog.NewBuilder(catalog.Fallback(def))
 	l := &Localizer{matcher: language.NewMatcher(tags)}
-	for _, t := range tags {
+	byTag := make(map[language.Tag]*localeMessages, len(tags))
+	build := func(t language.Tag) (*localeMessages, error) {
 		lm := &localeMessages{
 			tag:     t,
 			header:  []string{t.String()},
@@ -221,13 +224,31 @@ func NewLocalizer(opts LocalizerOptions) (*Localizer, error) {
 			}
 			lm.library[key] = cm
 		}
+		byTag[t] = lm
+		return lm, nil
+	}
+	for _, t := range tags {
+		lm, err := build(t)
+		if err != nil {
+			return nil, err
+		}
 		l.langs = append(l.langs, lm)
 	}
+	// The ancestors of offered regional languages that have messages (de
+	// for de-CH), offered or not: a regional language borrows from them
+	// before the default language.
+	for _, t := range tags[1:] {
+		for p := t.Parent(); p != language.Und; p = p.Parent() {
+			if byTag[p] == nil && merged[p] != nil {
+				if _, err := build(p); err != nil {
+					return nil, err
+				}
+			}
+		}
+	}
 	// Messages without arguments are printed once, now that the builder
-	// holds every message. A language missing a message borrows the
-	// default language's, printed by the default's rules and labelled
-	// with its Content-Language.
-	for _, lm := range l.langs {
+	// holds every message.
+	for _, lm := range byTag {
 		for _, cm := range lm.codes {
 			cm.finish()
 		}
@@ -238,25 +259,49 @@ func NewLocalizer(opts LocalizerOptions) (*Localizer, error) {
 			cm.finish()
 		}
 	}
-	def0 := l.langs[0]
+	// A language missing a message borrows it from its nearest ancestor
+	// that has it (de-CH from de), else from the default language, printed
+	// by the rules of the language it was written in and labelled with
+	// that language's Content-Language.
+	done := map[*localeMessages]bool{l.langs[0]: true}
+	var fill func(lm *localeMessages)
+	fill = func(lm *localeMessages) {
+		if done[lm] {
+			return
+		}
+		done[lm] = true
+		for p := lm.tag.Parent(); p != language.Und; p = p.Parent() {
+			if plm := byTag[p]; plm != nil {
+				fill(plm)
+				lm.borrow(plm)
+				return
+			}
+		}
+		lm.borrow(l.langs[0])
+	}
 	for _, lm := range l.langs[1:] {
-		for code, cm := range def0.codes {
-			if _, ok := lm.codes[code]; !ok {
-				lm.codes[code] = cm
-			}
-		}
-		for key, cm := range def0.fields {
-			if _, ok := lm.fields[key]; !ok {
-				lm.fields[key] = cm
-			}
-		}
-		for key, cm := range def0.library {
-			if _, ok := lm.library[key]; !ok {
-				lm.library[key] = cm
-			}
-		}
+		fill(lm)
 	}
 	return l, nil
+}
+
+// borrow gives lm every message of from that lm lacks.
+func (lm *localeMessages) borrow(from *localeMessages) {
+	for code, cm := range from.codes {
+		if _, ok := lm.codes[code]; !ok {
+			lm.codes[code] = cm
+		}
+	}
+	for key, cm := range from.fields {
+		if _, ok := lm.fields[key]; !ok {
+			lm.fields[key] = cm
+		}
+	}
+	for key, cm := range from.library {
+		if _, ok := lm.library[key]; !ok {
+			lm.library[key] = cm
+		}
+	}
 }
 
 func (cm *compiledMessage) finish() {

@@ -958,3 +958,40 @@ func TestLibraryMessagePluralForms(t *testing.T) {
 		})
 	}
 }
+
+// A regional catalog with a few messages borrows the rest from its parent
+// language, offered or not, before the default language: Swiss clients of
+// a catalog that only rewords not_found for de-CH read the other messages
+// in German, labelled as such.
+func TestRegionalCatalogBorrowsFromItsParent(t *testing.T) {
+	t.Parallel()
+	ch := Catalog{"de-CH": {Codes: map[Code]Message{CodeNotFound: {Text: "Die Ressource gibt es nicht."}}}}
+	de := builtinCatalog()["de"]
+	for name, langs := range map[string][]language.Tag{
+		"every catalog language offered": nil,
+		"parent not offered":             {language.English, language.MustParse("de-CH")},
+	} {
+		t.Run(name, func(t *testing.T) {
+			t.Parallel()
+			l, err := NewLocalizer(LocalizerOptions{Catalogs: []Catalog{ch}, Languages: langs})
+			require.NoError(t, err)
+			for _, tt := range []struct {
+				err        *APIError
+				lang, want string
+				field      string
+			}{
+				{NotFound(""), "de-CH", "Die Ressource gibt es nicht.", ""},
+				{Conflict(""), "de", de.Codes[CodeConflict].Text, ""},
+				{Validation("").WithFields(FieldError{Field: "email", Code: "required"}), "de", de.Codes[CodeValidation].Text, de.Fields["required"].Text},
+			} {
+				srv := localizedServer(t, WriterOptions{Localizer: l}, tt.err)
+				resp, b := getLocalized(t, srv, "de-CH")
+				assert.Equal(t, tt.want, b.Message, tt.err.Code())
+				assert.Equal(t, tt.lang, resp.Header.Get("Content-Language"), tt.err.Code())
+				if tt.field != "" {
+					assert.Equal(t, tt.field, b.Fields["email"])
+				}
+			}
+		})
+	}
+}
