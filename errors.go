@@ -451,8 +451,9 @@ func (e *APIError) WithRateLimit(buckets ...Bucket) *APIError {
 }
 
 // WithRetryAfter returns a copy that announces a wait of d in Retry-After
-// when written as a 429 or 503 (RFC 9110 §10.2.3), such as a 503 during
-// maintenance. With denying buckets, Retry-After is the longer of d and
+// when written as a 429, a 503 (RFC 9110 §10.2.3), such as a 503 during
+// maintenance, or a 413 whose condition is temporary (§15.5.14); on any
+// other status it sends nothing. With denying buckets, Retry-After is the longer of d and
 // their waits. The value is rounded up to whole seconds, at least 1 and at
 // most the configured cap; d <= 0 removes an earlier explicit wait.
 func (e *APIError) WithRetryAfter(d time.Duration) *APIError {

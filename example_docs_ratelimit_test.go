@@ -12,8 +12,8 @@ import (
 
 // WithRetryAfter announces a wait without bucket state, such as a 503
 // during maintenance; with a denying bucket, Retry-After is the longer of
-// the two. It applies to a 429 or 503 only: a temporary 413 sets
-// Retry-After as a header of its own.
+// the two. It applies to a 429, a 503 and a 413 (whose condition may be
+// temporary); an error's own Retry-After header works too.
 func ExampleAPIError_WithRetryAfter() {
 	now := time.Date(2026, 1, 1, 12, 0, 0, 0, time.UTC)
 	ew, err := envelope.NewWriter(envelope.WriterOptions{
@@ -46,6 +46,6 @@ func ExampleAPIError_WithRetryAfter() {
 	// Output:
 	// /maintenance  503 Retry-After: "1800"
 	// /limited      429 Retry-After: "120"
-	// /upload       413 Retry-After: ""
+	// /upload       413 Retry-After: "60"
 	// /upload-busy  413 Retry-After: "60"
 }

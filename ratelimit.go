@@ -398,7 +398,9 @@ func (rl *rateLimiter) setErrorRateLimit(h http.Header, e *APIError, status int)
 	switch status {
 	case http.StatusTooManyRequests:
 		mode = retryRefused
-	case http.StatusServiceUnavailable:
+	case http.StatusServiceUnavailable, http.StatusRequestEntityTooLarge:
+		// A 413 may say that its condition is temporary (RFC 9110
+		// §15.5.14).
 		mode = retryIfDenied
 	}
 	rl.set(h, rl.now(), e.limits.buckets, e.limits.retry, mode)

@@ -554,7 +554,8 @@ func TestRateLimitErrorHook(t *testing.T) {
 		{"503, denying bucket", Unavailable("").WithRateLimit(denied(plain)), "5", "10"},
 		{"503, denying bucket and a longer wait", Unavailable("").WithRateLimit(denied(plain)).WithRetryAfter(time.Minute), "60", "10"},
 		{"403, denied bucket: no Retry-After", Forbidden("").WithRateLimit(denied(plain)).WithRetryAfter(time.Minute), "", "10"},
-		{"413, explicit wait: not a 429 or 503", PayloadTooLarge("").WithRetryAfter(time.Minute), "", ""},
+		{"413, explicit wait: a temporary condition (RFC 9110 §15.5.14)", PayloadTooLarge("").WithRetryAfter(time.Minute), "60", ""},
+		{"404, explicit wait: nothing", NotFound("").WithRetryAfter(time.Minute), "", ""},
 		{"no state", RateLimited(""), "", ""},
 	}
 	ew := newWriter(t, WriterOptions{Codes: testCodes(t), RateLimit: RateLimitOptions{Now: fixedClock}})
