@@ -153,7 +153,7 @@ func LoadCatalog(r io.Reader) (Catalog, error) {
 		d := json.NewDecoder(bytes.NewReader(raw[lang]))
 		d.DisallowUnknownFields()
 		if err := d.Decode(&rm); err != nil {
-			return nil, fmt.Errorf("%w: %s: %w", errInvalidCatalog, lang, err)
+			return nil, fmt.Errorf("%w: %s", errInvalidCatalog, describeLanguageError(lang, err))
 		}
 		ms := Messages{}
 		if rm.Codes != nil {
@@ -204,15 +204,35 @@ func describeJSONError(data []byte, err error) string {
 	case errors.As(err, &se):
 		off = se.Offset
 	case errors.As(err, &te):
-		off = te.Offset
+		// Say what the catalog format wants there, not which Go type
+		// failed to decode.
+		msg := fmt.Sprintf("expected a JSON %s, found %s", jsonKindOf(te.Type), te.Value)
 		if te.Field != "" {
-			return fmt.Sprintf("%s: %s (line %d)", te.Field, err, lineOf(data, off))
+			return fmt.Sprintf("%s: %s (line %d)", te.Field, msg, lineOf(data, te.Offset))
 		}
+		return fmt.Sprintf("line %d: %s", lineOf(data, te.Offset), msg)
 	}
 	if off < 0 {
 		return err.Error()
 	}
 	return fmt.Sprintf("line %d: %s", lineOf(data, off), err)
+}
+
+// describeLanguageError turns the error of decoding one language's
+// messages into text in the catalog's own terms.
+func describeLanguageError(lang string, err error) string {
+	var te *json.UnmarshalTypeError
+	if errors.As(err, &te) {
+		where := lang
+		if te.Field != "" {
+			where += "." + te.Field
+		}
+		return fmt.Sprintf("%s: expected a JSON %s, found %s", where, jsonKindOf(te.Type), te.Value)
+	}
+	if name, ok := strings.CutPrefix(err.Error(), "json: unknown field "); ok {
+		return fmt.Sprintf("%s: unknown member %s; a language has codes, fields and library", lang, name)
+	}
+	return fmt.Sprintf("%s: %v", lang, err)
 }
 
 func lineOf(data []byte, off int64) int {

@@ -28,16 +28,17 @@ func TestLoadCatalogErrors(t *testing.T) {
 	}{
 		{"syntax", `{"de": {"codes": {`, "unexpected EOF"},
 		{"syntax with line", "{\n\"de\": {\n\"codes\": {\"a\" \"b\"}}}", "line 3"},
-		{"not an object", `[]`, "cannot unmarshal array"},
+		{"not an object", `[]`, "envelope: invalid catalog: line 1: expected a JSON object, found array"},
 		{"null", `null`, "must be a JSON object"},
 		{"trailing data", `{} {}`, "data after"},
-		{"unknown member", `{"de": {"code": {}}}`, `unknown field "code"`},
+		{"unknown member", `{"de": {"code": {}}}`, `de: unknown member "code"; a language has codes, fields and library`},
+		{"language of wrong type", `{"de": []}`, "de: expected a JSON object, found array"},
 		{"message of wrong type", `{"de": {"codes": {"not_found": 3}}}`, "de.codes.not_found: a message must be a string or an object"},
 		{"message null", `{"de": {"codes": {"not_found": null}}}`, "de.codes.not_found: a message must be a string or an object"},
 		{"message an array", `{"de": {"codes": {"not_found": [1]}}}`, "de.codes.not_found: a message must be a string or an object"},
 		{"plural form of wrong type", `{"de": {"fields": {"min": {"other": 3}}}}`, `de.fields.min: plural form "other" must be a string`},
 		{"count of wrong type", `{"de": {"fields": {"min": {"count": "a", "other": "x"}}}}`, `de.fields.min: "count" must be an integer`},
-		{"messages of wrong type", `{"de": {"codes": []}}`, `de: `},
+		{"messages of wrong type", `{"de": {"codes": []}}`, `de.codes: expected a JSON object, found array`},
 		{"unknown language", `{"xx": {}}`, `"xx" is not a known BCP 47 language tag`},
 		{"ill-formed language", `{"en_US!": {}}`, `"en_US!" is not a known`},
 		{"empty language", `{"": {}}`, `"" is not a known`},
@@ -65,7 +66,7 @@ func TestLoadCatalogErrors(t *testing.T) {
 		{"empty library message", `{"de": {"library": {"body_limit": ""}}}`, "de.library.body_limit: the message is empty"},
 		{"library message of wrong type", `{"de": {"library": {"json_empty": 1}}}`, "de.library.json_empty: a message must be a string or an object"},
 		{"bad placeholder in a library message", `{"ja": {"library": {"json_syntax": "{offset}"}}}`, `ja.library.json_syntax: malformed placeholder "{offset}"`},
-		{"library of wrong type", `{"de": {"library": []}}`, `de: `},
+		{"library of wrong type", `{"de": {"library": []}}`, `de.library: expected a JSON object, found array`},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
