@@ -166,3 +166,27 @@ func TestBodyLimitWithDecodeRequest(t *testing.T) {
 	assert.Equal(t, http.StatusRequestEntityTooLarge, resp.StatusCode)
 	assert.Equal(t, "payload_too_large", decodeBody(t, body)["code"])
 }
+
+// The limit never modifies a request it did not make: with the chain
+// wrapped twice, the inner layer caps the body on a copy of its own, so the
+// handler between the two layers still holds its own body; and the cap is
+// the inner one.
+func TestBodyLimitInnerChainCopiesTheRequest(t *testing.T) {
+	t.Parallel()
+	var ran atomic.Int32
+	inner := chainFor(t, quietWriter(t), MiddlewareOptions{MaxBodyBytes: 4}, echoBody(&ran))
+	between := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		before := r.Body
+		inner.ServeHTTP(w, r)
+		if r.Body != before {
+			panic("the inner chain replaced the body of the request it was given")
+		}
+	})
+	srv := serve(t, chainFor(t, quietWriter(t), MiddlewareOptions{}, between))
+	resp, body := do(t, srv, http.MethodPost, "/", nil, chunked{strings.NewReader("0123456789")})
+	assert.Equal(t, http.StatusRequestEntityTooLarge, resp.StatusCode, "%s", body)
+	assert.Equal(t, "payload_too_large", decodeBody(t, body)["code"])
+	resp, body = do(t, srv, http.MethodPost, "/", nil, chunked{strings.NewReader("0123")})
+	assert.Equal(t, http.StatusOK, resp.StatusCode)
+	assert.Equal(t, "0123", string(body))
+}

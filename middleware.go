@@ -114,6 +114,7 @@ type chain struct {
 }
 
 func (c *chain) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	in := r
 	rc, r := c.id.begin(r)
 	ew := rc.st.writer
 	h := w.Header()
@@ -137,7 +138,7 @@ func (c *chain) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	if c.maxBody > 0 {
 		var refused bool
-		if r, refused = limitBody(c.maxBody, w, r, ew); refused {
+		if r, refused = limitBody(c.maxBody, w, r, r != in, ew, rc); refused {
 			return
 		}
 	}

@@ -5,6 +5,7 @@ import (
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -319,9 +320,10 @@ func TestMiddlewareAllocations(t *testing.T) {
 		{"fresh ID", MiddlewareOptions{}, nil, 3},
 		{"incoming ID", MiddlewareOptions{}, http.Header{"X-Request-Id": {"req-12345"}}, 2},
 		{"fresh ID, plain router pages", MiddlewareOptions{PlainRouterPages: true}, nil, 3},
+		{"fresh ID, body limit", MiddlewareOptions{MaxBodyBytes: 1 << 20}, nil, 3},
 	} {
 		h := chainFor(t, quietWriter(t), tt.opts, http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) { w.WriteHeader(http.StatusNoContent) }))
-		r := httptest.NewRequest(http.MethodGet, "/", nil)
+		r := httptest.NewRequest(http.MethodPost, "/", strings.NewReader(`{"a":1}`))
 		for k, v := range tt.header {
 			r.Header[k] = v
 		}

@@ -59,6 +59,8 @@ type requestContext struct {
 
 	router     routerErrorWriter // the router step's wrapper
 	routerBusy bool              // router is in use (the chain is wrapped twice)
+	body       limitedBody       // the body limit step's body
+	bodyBusy   bool              // body is in use (the chain is wrapped twice)
 }
 
 // Value answers the package's context key with the state and forwards
