@@ -138,7 +138,12 @@ func (c *chain) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	if c.maxBody > 0 {
 		var refused bool
-		if r, refused = limitBody(c.maxBody, w, r, r != in, ew, rc); refused {
+		body := &rc.body
+		if rc.bodyBusy { // the chain is wrapped twice: the outer uses it
+			body = &limitedBody{}
+		}
+		rc.bodyBusy = true
+		if r, refused = limitBody(c.maxBody, w, r, r != in, ew, body); refused {
 			return
 		}
 	}

@@ -224,32 +224,3 @@ func fromJSONError(err error) *APIError {
 func WrongType(field string, want reflect.Type) FieldError {
 	return FieldError{Field: field, Code: "type", key: "type_" + jsonKindOf(want)}
 }
-
-// jsonKindOf names, for catalog keys, the JSON type a Go type decodes from:
-// "string", "boolean", "integer", "unsigned" (a non-negative integer),
-// "number", "array", "object", or "value".
-func jsonKindOf(t reflect.Type) string {
-	if t == nil {
-		return "value"
-	}
-	for t.Kind() == reflect.Pointer {
-		t = t.Elem()
-	}
-	switch t.Kind() {
-	case reflect.String:
-		return "string"
-	case reflect.Bool:
-		return "boolean"
-	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64:
-		return "integer"
-	case reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64, reflect.Uintptr:
-		return "unsigned"
-	case reflect.Float32, reflect.Float64:
-		return "number"
-	case reflect.Slice, reflect.Array:
-		return "array"
-	case reflect.Map, reflect.Struct:
-		return "object"
-	}
-	return "value"
-}

@@ -2,8 +2,11 @@ package envelope
 
 import (
 	"bufio"
+	"io"
 	"net"
 	"net/http"
+	"strings"
+	"time"
 )
 
 // responseWriter is the one wrapper the middleware chain puts around a
@@ -216,4 +219,58 @@ func responseStarted(w http.ResponseWriter) bool {
 		w = u.Unwrap()
 	}
 	return false
+}
+
+// refuseBody makes sure that net/http neither waits for the rest of r's
+// body nor reuses the connection, so that the response to a refused body
+// goes out at once and the connection is closed after it (RFC 9110
+// §15.5.14 lets a server close the connection on a 413). Call it before
+// the response starts; afterwards it still closes the connection, but can
+// no longer add Connection: close.
+//
+// net/http reads what is left of a request body after the handler, up to
+// 256 KiB, before it sends a response that has not been flushed (so that
+// the connection can carry the next request), and again when it closes
+// the body, looking for its end: a client that announced a body and holds
+// it back would get no answer until the server's ReadTimeout, or never.
+// Over HTTP/1.x refuseBody therefore
+//
+//   - trips the hook of net/http's own ResponseWriter, found through the
+//     wrappers' Unwrap, that [http.MaxBytesReader] trips when a body runs
+//     over its limit: the server closes the connection after the response,
+//     half-closing it first so that the client reads the response before
+//     any reset;
+//   - sets Connection: close, which has the same effect when a wrapper
+//     without Unwrap hides net/http's writer (RFC 9112 §9.6);
+//   - sets the connection's read deadline to now, so that net/http's last
+//     look for the end of the body returns at once.
+//
+// HTTP/2 needs none of it: the server resets the stream of an unread body
+// when the handler returns, and Connection: close would make it drain
+// every other stream of the connection.
+func refuseBody(w http.ResponseWriter, r *http.Request) {
+	if r == nil || r.ProtoMajor != 1 {
+		return
+	}
+	// A limit of zero and one byte to read: the reader trips the hook of
+	// the writer it is given and never touches the request body.
+	one := io.NopCloser(strings.NewReader("x"))
+	_, _ = http.MaxBytesReader(innermost(w), one, 0).Read(make([]byte, 1))
+	if !responseStarted(w) {
+		w.Header()["Connection"] = []string{"close"}
+	}
+	_ = http.NewResponseController(w).SetReadDeadline(time.Now())
+}
+
+// innermost returns the writer at the bottom of a chain of wrappers that
+// implement Unwrap: for a server's own handler, net/http's writer.
+func innermost(w http.ResponseWriter) http.ResponseWriter {
+	for range maxUnwrap {
+		u, ok := w.(interface{ Unwrap() http.ResponseWriter })
+		if !ok {
+			return w
+		}
+		w = u.Unwrap()
+	}
+	return w
 }

@@ -2,7 +2,9 @@ package envelope
 
 import (
 	"fmt"
+	"net/http"
 	"strconv"
+	"strings"
 	"unicode"
 	"unicode/utf8"
 )
@@ -151,4 +153,40 @@ func ValidRequestID(id string) bool {
 		}
 	}
 	return true
+}
+
+// refusedHeader reports whether an error may not set the header k (in
+// canonical form), because it is the writer's or the connection's:
+//
+//   - the framing of the body: Content-Length and Transfer-Encoding (RFC
+//     9112 §6), which a wrong value turns into a truncated, swallowed or
+//     unparseable response, Trailer and trailer values;
+//   - the hop-by-hop fields of RFC 9110 §7.6.1 (Connection, which could
+//     also make a proxy strip any other field, Keep-Alive, TE, Upgrade)
+//     and every Proxy-* field, which a proxy sends, never the origin
+//     (RFC 9110 §11.7);
+//   - what the writer says about its own body: Content-Type,
+//     Content-Encoding (the body is never encoded) and
+//     X-Content-Type-Options.
+//
+// The request ID header is the request's too; the caller checks it, as
+// its name depends on the format.
+func refusedHeader(k string) bool {
+	switch k {
+	case "Connection", "Keep-Alive", "Te", "Trailer", "Transfer-Encoding", "Upgrade",
+		"Content-Length", "Content-Encoding", "Content-Type", "X-Content-Type-Options":
+		return true
+	}
+	return strings.HasPrefix(k, http.TrailerPrefix) || strings.HasPrefix(k, "Proxy-")
+}
+
+// ownHeader reports whether the writer sets the header k (in canonical
+// form) on error responses for a purpose of its own, beside those of
+// [refusedHeader]: a request ID header of that name would clobber it.
+func ownHeader(k string) bool {
+	switch k {
+	case "Cache-Control", "Vary", "Content-Language", "Www-Authenticate", "Retry-After", "Allow":
+		return true
+	}
+	return false
 }
