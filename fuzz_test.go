@@ -1,16 +1,21 @@
 package envelope
 
 import (
+	"bufio"
 	"bytes"
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"math"
+	"net"
 	"net/http"
 	"net/http/httptest"
 	"regexp"
 	"strconv"
 	"strings"
+	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 	"unicode/utf8"
@@ -1136,4 +1141,194 @@ func printableASCII(s string) bool {
 		}
 	}
 	return true
+}
+
+// headerCase is one input of FuzzWithHeader: the error to render and the
+// header it carries.
+type headerCase struct {
+	err         *APIError
+	name, value string
+}
+
+// headerKinds are the errors FuzzWithHeader puts a header on: each status
+// whose headers Write treats specially (the 401 challenge, the 405 Allow,
+// the 413 that closes the connection), and two plain ones.
+var headerKinds = []struct {
+	code   Code
+	status int
+	err    func() *APIError
+}{
+	{CodeNotFound, 404, func() *APIError { return NotFound("") }},
+	{CodeUnauthorized, 401, func() *APIError { return Unauthorized("") }},
+	{CodePayloadTooLarge, 413, func() *APIError { return PayloadTooLarge("") }},
+	{CodeMethodNotAllowed, 405, func() *APIError { return MethodNotAllowed("", "GET") }},
+	{CodeConflict, 409, func() *APIError { return Conflict("x").WithDetails(map[string]int{"v": 1}) }},
+}
+
+// FuzzWithHeader drives arbitrary header names and values set with
+// WithHeader through Write on a real server, over a raw connection that
+// asks twice, and checks what a client relies on, whatever the header: the
+// response parses; its body, framed by the Content-Length net/http set, is
+// the envelope of the error's code with the request ID of the header;
+// Content-Type is the format's and nosniff is there; no framing or
+// hop-by-hop header other than net/http's own reaches the client; the
+// connection is still in step, so the second response parses too (unless
+// the first, a 413, closed it). A header an error may set arrives as set.
+// kind picks the error (the low bits) and the method (HEAD when the high
+// bit is set).
+func FuzzWithHeader(f *testing.F) {
+	for _, s := range []struct {
+		name, value string
+		kind        uint8
+	}{
+		{"X-Custom", "ok", 0},
+		{"Content-Length", "2", 0},
+		{"Content-Length", "99999", 4},
+		{"Transfer-Encoding", "gzip", 0},
+		{"Connection", "close", 0},
+		{"Connection", "Content-Type", 3},
+		{"WWW-Authenticate", "", 1},
+		{"www-authenticate", " , ", 1},
+		{"Content-Type", "text/html", 4},
+		{"X-Content-Type-Options", "", 0},
+		{"Trailer", "X-Late", 0x80},
+		{"Proxy-Authenticate", "Basic", 2},
+		{"X-Request-Id", "forged", 0},
+		{"Bad Name", "v", 0},
+		{"X-Next", "a\r\nSet-Cookie: x=1", 0},
+		{"X-Obs", "caf\xe9\t", 0x81},
+		{"Allow", "", 3},
+	} {
+		f.Add(s.name, s.value, s.kind)
+	}
+
+	var cases sync.Map // request path -> headerCase
+	var next atomic.Int64
+	mw, err := Middleware(MiddlewareOptions{Writer: newWriter(f, WriterOptions{})})
+	if err != nil {
+		f.Fatal(err)
+	}
+	srv := httptest.NewServer(mw(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		c, ok := cases.Load(r.URL.Path)
+		if !ok {
+			Write(w, r, Gone(""))
+			return
+		}
+		hc := c.(headerCase)
+		Write(w, r, hc.err.WithHeader(hc.name, hc.value))
+	})))
+	f.Cleanup(srv.Close)
+
+	f.Fuzz(func(t *testing.T, name, value string, kind uint8) {
+		k := headerKinds[int(kind&0x7f)%len(headerKinds)]
+		method := http.MethodGet
+		if kind&0x80 != 0 {
+			method = http.MethodHead
+		}
+		path := "/" + strconv.FormatInt(next.Add(1), 10)
+		cases.Store(path, headerCase{k.err(), name, value})
+		defer cases.Delete(path)
+
+		c, err := net.Dial("tcp", srv.Listener.Addr().String())
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer c.Close()
+		_ = c.SetDeadline(time.Now().Add(waitBound)) // a failure guard only
+		if _, err := fmt.Fprintf(c, "%s %s HTTP/1.1\r\nHost: x\r\n\r\nGET /again HTTP/1.1\r\nHost: x\r\n\r\n", method, path); err != nil {
+			t.Fatal(err)
+		}
+		br := bufio.NewReader(c)
+		resp := checkHeaderResponse(t, br, method, k.status, k.code)
+
+		if validHeaderName(name) && validHeaderValue(value) && mayAppear(name, value) {
+			want := strings.Trim(value, " \t") // a client trims the optional whitespace
+			if got := resp.Header.Values(http.CanonicalHeaderKey(name)); len(got) != 1 || got[0] != want {
+				t.Fatalf("header %q: %q, want [%q]", name, got, want)
+			}
+		}
+		if k.status == http.StatusRequestEntityTooLarge {
+			if !resp.Close {
+				t.Fatal("a 413 must close the connection")
+			}
+			return
+		}
+		if resp.Close {
+			t.Fatalf("%d closed the connection", k.status)
+		}
+		checkHeaderResponse(t, br, http.MethodGet, http.StatusGone, CodeGone)
+	})
+}
+
+// mayAppear reports whether a header the error set must reach the client
+// with its value: every valid one except those the writer owns or replaces
+// (as APIError.WithHeader lists them, written out here rather than taken
+// from the code under test).
+func mayAppear(name, value string) bool {
+	n := http.CanonicalHeaderKey(name)
+	switch n {
+	case "Content-Length", "Transfer-Encoding", "Trailer", "Connection", "Keep-Alive", "Te", "Upgrade",
+		"Content-Type", "Content-Encoding", "X-Content-Type-Options", "X-Request-Id":
+		return false
+	case "Www-Authenticate":
+		return strings.Trim(value, " \t,") != "" // a blank one holds no challenge
+	}
+	return !strings.HasPrefix(n, "Proxy-")
+}
+
+// checkHeaderResponse reads one response and checks that it is the
+// well-framed envelope of code.
+func checkHeaderResponse(t *testing.T, br *bufio.Reader, method string, status int, code Code) *http.Response {
+	t.Helper()
+	resp, err := http.ReadResponse(br, &http.Request{Method: method})
+	if err != nil {
+		t.Fatalf("the response does not parse: %v", err)
+	}
+	body, err := io.ReadAll(resp.Body)
+	if err != nil {
+		t.Fatalf("the body is not framed: %v (%q)", err, body)
+	}
+	_ = resp.Body.Close()
+	if resp.StatusCode != status {
+		t.Fatalf("status %d, want %d", resp.StatusCode, status)
+	}
+	if ct := resp.Header.Values("Content-Type"); len(ct) != 1 || ct[0] != "application/json" {
+		t.Fatalf("Content-Type %q", ct)
+	}
+	if v := resp.Header.Values("X-Content-Type-Options"); len(v) != 1 || v[0] != "nosniff" {
+		t.Fatalf("X-Content-Type-Options %q", v)
+	}
+	if len(resp.TransferEncoding) != 0 || len(resp.Trailer) != 0 {
+		t.Fatalf("transfer coding %q, trailer %q", resp.TransferEncoding, resp.Trailer)
+	}
+	for _, k := range []string{"Connection", "Keep-Alive", "Te", "Upgrade", "Trailer", "Content-Encoding", "Proxy-Connection", "Proxy-Authenticate"} {
+		if v := resp.Header.Values(k); len(v) != 0 {
+			t.Fatalf("%s: %q", k, v)
+		}
+	}
+	id := resp.Header.Values("X-Request-Id")
+	if len(id) != 1 || !ValidRequestID(id[0]) {
+		t.Fatalf("request ID header %q", id)
+	}
+	if method == http.MethodHead {
+		if len(body) != 0 {
+			t.Fatalf("HEAD with a body: %q", body)
+		}
+		return resp
+	}
+	if resp.ContentLength != int64(len(body)) {
+		t.Fatalf("Content-Length %d for %d bytes", resp.ContentLength, len(body))
+	}
+	var env struct {
+		Code      string `json:"code"`
+		Message   string `json:"message"`
+		RequestID string `json:"requestId"`
+	}
+	if err := json.Unmarshal(body, &env); err != nil {
+		t.Fatalf("body %q: %v", body, err)
+	}
+	if env.Code != string(code) || env.Message == "" || env.RequestID != id[0] {
+		t.Fatalf("envelope %+v, want code %s and request ID %s", env, code, id[0])
+	}
+	return resp
 }
