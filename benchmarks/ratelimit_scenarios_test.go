@@ -36,7 +36,7 @@ func rateLimitBuckets(n int, now time.Time) []envelope.Bucket {
 // a fixed time in the checks.
 func rateLimitScenario(name string, n int, now func() time.Time) scenario {
 	buckets := rateLimitBuckets(n, now())
-	rl, err := envelope.NewRateLimitHeaders(envelope.RateLimitConfig{Now: now})
+	rl, err := envelope.NewWriter(envelope.WriterOptions{RateLimit: envelope.RateLimitOptions{Now: now}})
 	if err != nil {
 		panic(err)
 	}
@@ -49,7 +49,7 @@ func rateLimitScenario(name string, n int, now func() time.Time) scenario {
 		request: middlewareRequest(""),
 		contenders: []contender{
 			{name: "envelope", status: http.StatusOK, serve: func(w http.ResponseWriter, _ *http.Request) {
-				rl.Set(w.Header(), buckets...)
+				rl.SetRateLimit(w.Header(), buckets...)
 				finish(w)
 			}},
 			{name: "strconv", status: http.StatusOK, serve: func(w http.ResponseWriter, _ *http.Request) {
