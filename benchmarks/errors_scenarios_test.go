@@ -480,3 +480,22 @@ func BenchmarkLargeDetails(b *testing.B)      { scenarioFor(errorCases()[4]).run
 
 func BenchmarkChainStaticError(b *testing.B) { chainScenarioFor(errorCases()[0]).run(b) }
 func BenchmarkChainValidation2(b *testing.B) { chainScenarioFor(errorCases()[1]).run(b) }
+
+// fieldsScenario is the validation error with 0, 10 and 1000 field errors
+// (rows named by the count), written standalone: the cost per field error
+// is a row's time above the 0 row's, over its count.
+func fieldsScenario() scenario {
+	var cs []contender
+	for _, n := range []int{0, 10, 1000} {
+		e := envelope.Validation(validationMsg)
+		if n > 0 {
+			e = e.WithFields(benchFields(n)...)
+		}
+		cs = append(cs, contender{name: strconv.Itoa(n), status: http.StatusBadRequest, serve: func(w http.ResponseWriter, r *http.Request) {
+			envelope.Write(w, r, e)
+		}})
+	}
+	return scenario{name: "Fields", request: newRequest, contenders: cs}
+}
+
+func BenchmarkFields(b *testing.B) { fieldsScenario().run(b) }

@@ -136,3 +136,25 @@ func TestRateLimitContenders(t *testing.T) {
 func BenchmarkRateLimit1(b *testing.B)  { rateLimitScenario("RateLimit1", 1, time.Now).run(b) }
 func BenchmarkRateLimit3(b *testing.B)  { rateLimitScenario("RateLimit3", 3, time.Now).run(b) }
 func BenchmarkRateLimit10(b *testing.B) { rateLimitScenario("RateLimit10", 10, time.Now).run(b) }
+
+// bucketsScenario is a 200 carrying the rate-limit headers of 0, 10 and
+// 100 buckets (rows named by the count), set with Writer.SetRateLimit: the
+// cost per bucket is a row's time above the 0 row's, over its count.
+func bucketsScenario() scenario {
+	rl, err := envelope.NewWriter(envelope.WriterOptions{})
+	if err != nil {
+		panic(err)
+	}
+	var cs []contender
+	for _, n := range []int{0, 10, 100} {
+		buckets := rateLimitBuckets(n, time.Now())
+		cs = append(cs, contender{name: strconv.Itoa(n), status: http.StatusOK, serve: func(w http.ResponseWriter, _ *http.Request) {
+			rl.SetRateLimit(w.Header(), buckets...)
+			w.WriteHeader(http.StatusOK)
+			_, _ = w.Write([]byte(okBody))
+		}})
+	}
+	return scenario{name: "Buckets", request: middlewareRequest(""), contenders: cs}
+}
+
+func BenchmarkBuckets(b *testing.B) { bucketsScenario().run(b) }
