@@ -2,7 +2,6 @@ package envelope
 
 import (
 	"net/http"
-	"slices"
 	"strings"
 )
 
@@ -20,22 +19,19 @@ var staleHeaders = [...]string{
 	"Content-Location", "Etag", "Last-Modified", "Expires", "Accept-Ranges",
 }
 
-// deleteStaleHeaders deletes the stale headers from h. When h holds fewer
-// entries than there are stale names (the common case: a handler that set
-// few or no headers) it walks h instead of hashing every stale name.
-func deleteStaleHeaders(h http.Header) {
-	if len(h) >= len(staleHeaders) {
-		for _, k := range staleHeaders {
-			delete(h, k)
-		}
-		return
+// isStale reports whether k is one of staleHeaders.
+func isStale(k string) bool {
+	switch k {
+	case "Content-Length", "Content-Range", "Content-Disposition", "Content-Language",
+		"Content-Location", "Etag", "Last-Modified", "Expires", "Accept-Ranges":
+		return true
 	}
-	for k := range h {
-		if slices.Contains(staleHeaders[:], k) {
-			delete(h, k)
-		}
-	}
+	return false
 }
+
+// smallHeaderMap is the most entries of a header map that setHeaders
+// walks, rather than looking up every stale name and fixed key in it.
+const smallHeaderMap = 16
 
 // refusedHeader reports whether an error may not set the header k: one
 // that frames the body or the connection (RFC 9110 §7.6.1's hop-by-hop
@@ -86,7 +82,6 @@ type headerPolicy struct {
 // returns the names of the error's own headers it left out (invalid, or
 // not an error's to set), for the caller to log.
 func setHeaders(h http.Header, p headerPolicy, cf *compiledFormat, in *renderInput, language []string, arr *headerArray) (refused []string) {
-	deleteStaleHeaders(h)
 	id := in.requestID
 
 	// The fixed headers. A Go map that holds eight entries grows into a
@@ -110,13 +105,38 @@ func setHeaders(h http.Header, p headerPolicy, cf *compiledFormat, in *renderInp
 		fixed[n] = assignment{"Content-Language", arr[slotContentLanguage : slotContentLanguage+1 : slotContentLanguage+1]}
 		n++
 	}
+	// Delete the stale headers, and learn which fixed keys h holds. A
+	// small map (behind the middleware it holds six entries) is walked
+	// once, which costs less than a lookup per name.
+	var present [len(fixed)]bool
+	if len(h) > smallHeaderMap {
+		for _, k := range staleHeaders {
+			delete(h, k)
+		}
+		for i := range n {
+			_, present[i] = h[fixed[i].key]
+		}
+	} else {
+		for k := range h {
+			if isStale(k) {
+				delete(h, k)
+				continue
+			}
+			for i := range n {
+				if fixed[i].key == k {
+					present[i] = true
+					break
+				}
+			}
+		}
+	}
 	for i := range n {
-		if _, ok := h[fixed[i].key]; ok {
+		if present[i] {
 			h[fixed[i].key] = fixed[i].val
 		}
 	}
 	for i := range n {
-		if _, ok := h[fixed[i].key]; !ok {
+		if !present[i] {
 			h[fixed[i].key] = fixed[i].val
 		}
 	}
