@@ -61,10 +61,12 @@ func BenchmarkWrite(b *testing.B) {
 		b.Run(bc.name, func(b *testing.B) {
 			w := &discardWriter{}
 			b.ReportAllocs()
+			cpu0 := processCPU()
 			for b.Loop() {
 				w.h = make(http.Header)
 				Write(w, r, bc.err)
 			}
+			b.ReportMetric(float64(processCPU()-cpu0)/float64(b.N), "cpu-ns/op")
 			if w.status < 400 || w.n == 0 {
 				b.Fatalf("status %d, %d bytes", w.status, w.n)
 			}
@@ -88,10 +90,12 @@ func BenchmarkWriteFormats(b *testing.B) {
 			r := httptest.NewRequest(http.MethodPost, "/flags", nil)
 			w := &discardWriter{}
 			b.ReportAllocs()
+			cpu0 := processCPU()
 			for b.Loop() {
 				w.h = make(http.Header)
 				ew.Write(w, r, e)
 			}
+			b.ReportMetric(float64(processCPU()-cpu0)/float64(b.N), "cpu-ns/op")
 			if w.status < 400 || w.n == 0 {
 				b.Fatalf("status %d, %d bytes", w.status, w.n)
 			}
