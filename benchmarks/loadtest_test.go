@@ -11,6 +11,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"net/http/httptest"
 	"os"
 	"os/exec"
 	"runtime"
@@ -78,12 +79,57 @@ type loadStack struct {
 //     crypto/rand UUIDv4 formatted with fmt.Sprintf and carried in the
 //     context, the same six headers with Header().Set, a deferred recover,
 //     json.NewEncoder(w).Encode of the envelope.
+//   - minimal_floor: the like-for-like floor, the least the same response
+//     can cost: the hand-written minimal middleware of the middleware
+//     scenarios (the request ID, the same security headers, a deferred
+//     recover) around a handler that sends envelope's bodies precomputed
+//     around the request ID, with envelope's headers from one
+//     per-response array.
 //   - floor: precomputed bytes with one header, no middleware: what
 //     net/http and the connection cost alone.
 var loadStacks = []loadStack{
 	{name: "envelope", handler: envelopeLoadHandler, header: "X-Frame-Options"},
 	{name: "encoding_json", handler: handRolledLoadHandler, header: "X-Frame-Options"},
+	{name: "minimal_floor", handler: minimalFloorLoadHandler, header: "X-Frame-Options"},
 	{name: "floor", handler: floorLoadHandler},
+}
+
+// minimalFloorLoadHandler sends what envelopeLoadHandler sends, with
+// nothing rendered: TestLoadStacksSendTheSame holds it to that.
+func minimalFloorLoadHandler() http.Handler {
+	type response struct {
+		status         int
+		prefix, suffix string
+	}
+	cut := func(status int, body string) response {
+		i := strings.Index(body, benchRequestID)
+		return response{status, body[:i], body[i+len(benchRequestID):]}
+	}
+	render := func(e *envelope.APIError) string {
+		r := httptest.NewRequest(http.MethodGet, "/", nil)
+		r = r.WithContext(envelope.ContextWithRequestID(r.Context(), benchRequestID))
+		_, body := benchWriter.Render(nil, r, e)
+		return string(body)
+	}
+	notFound := cut(http.StatusNotFound, render(envelope.NotFound(notFoundMessage)))
+	invalid := cut(http.StatusBadRequest, render(envelope.Validation(validationMsg).WithFields(benchFields(2)...)))
+	return minimal(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		res := notFound
+		if strings.HasSuffix(r.URL.Path, "/validate") {
+			res = invalid
+		}
+		id := minimalID(r.Context())
+		vals := &[4]string{"application/json", "nosniff", "no-store", id}
+		h := w.Header()
+		h["X-Content-Type-Options"] = vals[1:2:2]
+		h["X-Request-Id"] = vals[3:4:4]
+		h["Content-Type"] = vals[0:1:1]
+		h["Cache-Control"] = vals[2:3:3]
+		w.WriteHeader(res.status)
+		_, _ = io.WriteString(w, res.prefix)
+		_, _ = io.WriteString(w, id)
+		_, _ = io.WriteString(w, res.suffix)
+	}))
 }
 
 func envelopeLoadHandler() http.Handler {
@@ -410,4 +456,34 @@ func TestLoad(t *testing.T) {
 			median(st.p50s).Round(time.Microsecond), median(st.p99s).Round(time.Microsecond))
 	}
 	t.Log(report.String())
+}
+
+// TestLoadStacksSendTheSame checks, through a real server, that the
+// like-for-like floor of the load test sends what the envelope stack
+// sends (status, headers, body) but for the request ID, so its row is the
+// cost of the same bytes; and that the stacks answer both paths.
+func TestLoadStacksSendTheSame(t *testing.T) {
+	t.Parallel()
+	get := func(h http.Handler, path string) (int, http.Header, string) {
+		srv := httptest.NewServer(h)
+		defer srv.Close()
+		resp, err := http.Get(srv.URL + path)
+		require.NoError(t, err)
+		defer resp.Body.Close()
+		body, err := io.ReadAll(resp.Body)
+		require.NoError(t, err)
+		id := resp.Header.Get("X-Request-Id")
+		require.True(t, envelope.ValidRequestID(id), id)
+		resp.Header.Del("Date")
+		resp.Header.Set("X-Request-Id", "<id>")
+		return resp.StatusCode, resp.Header, strings.Replace(string(body), id, "<id>", 1)
+	}
+	for _, path := range []string{"/v1/orders/42", "/v1/orders/42/validate"} {
+		s1, h1, b1 := get(envelopeLoadHandler(), path)
+		s2, h2, b2 := get(minimalFloorLoadHandler(), path)
+		assert.Equal(t, s1, s2, path)
+		assert.Equal(t, h1, h2, path)
+		assert.Equal(t, b1, b2, path)
+		assert.GreaterOrEqual(t, s1, 400, path)
+	}
 }
