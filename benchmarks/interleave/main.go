@@ -7,7 +7,7 @@
 //
 //	go run ./benchmarks/interleave -passes 6 > bench.txt
 //	go run ./benchmarks/benchtable < bench.txt
-//	benchstat -col /name bench.txt
+//	benchstat bench.txt
 //
 // It builds the test binary once, lists the rows (each scenario's
 // sub-benchmarks) with a one-iteration run, then in each pass runs every
