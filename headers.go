@@ -2,7 +2,6 @@ package envelope
 
 import (
 	"net/http"
-	"slices"
 	"strings"
 )
 
@@ -11,30 +10,17 @@ import (
 // fresh map net/http gives each response, with as little map growth as the
 // header count allows.
 
-// staleHeaders are the response headers a handler may have set for the body
-// it meant to send, which would be false for the error body.
-// Content-Encoding is kept: compressing middleware sets it and wraps the
-// writer (golang/go#66343).
-var staleHeaders = [...]string{
-	"Content-Length", "Transfer-Encoding", "Content-Range", "Content-Disposition", "Content-Language",
-	"Content-Location", "Etag", "Last-Modified", "Expires", "Accept-Ranges",
-}
-
-// deleteStaleHeaders deletes the stale headers from h. When h holds fewer
-// entries than there are stale names (the common case: a handler that set
-// few or no headers) it walks h instead of hashing every stale name.
-func deleteStaleHeaders(h http.Header) {
-	if len(h) >= len(staleHeaders) {
-		for _, k := range staleHeaders {
-			delete(h, k)
-		}
-		return
+// isStale reports whether a handler may have set the response header k
+// (in canonical form) for the body it meant to send, so that it would be
+// false for the error body. Content-Encoding is kept: compressing
+// middleware sets it and wraps the writer (golang/go#66343).
+func isStale(k string) bool {
+	switch k {
+	case "Content-Length", "Transfer-Encoding", "Content-Range", "Content-Disposition", "Content-Language",
+		"Content-Location", "Etag", "Last-Modified", "Expires", "Accept-Ranges":
+		return true
 	}
-	for k := range h {
-		if slices.Contains(staleHeaders[:], k) {
-			delete(h, k)
-		}
-	}
+	return false
 }
 
 // headerArray holds the values of the headers a writer sets, one per slot,
@@ -72,7 +58,6 @@ type headerPolicy struct {
 // returns the names of the error's own headers it left out (invalid, or
 // not an error's to set), for the caller to log.
 func setHeaders(h http.Header, p headerPolicy, cf *compiledFormat, in *renderInput, language []string, arr *headerArray) (refused []string) {
-	deleteStaleHeaders(h)
 	id := in.requestID
 
 	// The fixed headers. A Go map that holds eight entries grows into a
@@ -96,13 +81,29 @@ func setHeaders(h http.Header, p headerPolicy, cf *compiledFormat, in *renderInp
 		fixed[n] = assignment{"Content-Language", arr[slotContentLanguage : slotContentLanguage+1 : slotContentLanguage+1]}
 		n++
 	}
+	// Delete the stale headers, and learn which fixed keys h holds, in
+	// one walk of h: behind the middleware it holds six entries, and a
+	// walk costs less than a lookup per stale name and fixed key.
+	var present [len(fixed)]bool
+	for k := range h {
+		if isStale(k) {
+			delete(h, k)
+			continue
+		}
+		for i := range n {
+			if fixed[i].key == k {
+				present[i] = true
+				break
+			}
+		}
+	}
 	for i := range n {
-		if _, ok := h[fixed[i].key]; ok {
+		if present[i] {
 			h[fixed[i].key] = fixed[i].val
 		}
 	}
 	for i := range n {
-		if _, ok := h[fixed[i].key]; !ok {
+		if !present[i] {
 			h[fixed[i].key] = fixed[i].val
 		}
 	}

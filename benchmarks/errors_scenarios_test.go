@@ -1,12 +1,14 @@
 package benchmarks
 
 import (
+	"cmp"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -61,20 +63,45 @@ func largeDetails() []lineItem {
 	return items
 }
 
-// newRequest is the request every contender sees: a JSON POST, so that the
-// RPC peers (which look at Content-Type) treat it as one of theirs, with the
-// request ID in its context for the contenders that read it.
-func newRequest() *http.Request {
-	r := httptest.NewRequest(http.MethodPost, "/v1/orders/42", strings.NewReader(`{}`))
-	r.Header.Set("Content-Type", "application/json")
-	r.Header.Set("Accept", "application/json")
-	ew, err := envelope.NewErrorWriter(envelope.Config{Logger: slog.New(slog.DiscardHandler)})
+// benchWriter is the Writer of every envelope row: the flat format, a
+// discarding logger.
+var benchWriter = func() *envelope.Writer {
+	ew, err := envelope.NewWriter(envelope.WriterOptions{Logger: slog.New(slog.DiscardHandler)})
 	if err != nil {
 		panic(err)
 	}
-	ctx := envelope.ContextWithErrorWriter(r.Context(), ew)
+	return ew
+}()
+
+// newRequest is the request every standalone contender sees: a JSON POST,
+// so that the RPC peers (which look at Content-Type) treat it as one of
+// theirs, with the Writer and the request ID in its context, as the
+// middleware leaves them, for the contenders that read them. The state is
+// built once: the standalone scenarios measure writing an error alone (the
+// chain scenarios build it per request, through the middleware).
+func newRequest() *http.Request {
+	r := errorRequest()
+	ctx := envelope.ContextWithWriter(r.Context(), benchWriter)
 	ctx = envelope.ContextWithRequestID(ctx, benchRequestID)
 	return r.WithContext(ctx)
+}
+
+// errorRequest is the bare request of the error scenarios.
+func errorRequest() *http.Request {
+	r := httptest.NewRequest(http.MethodPost, "/v1/orders/42", strings.NewReader(`{}`))
+	r.Header.Set("Content-Type", "application/json")
+	r.Header.Set("Accept", "application/json")
+	return r
+}
+
+// chainRequest is the request of the chain scenarios: no state in its
+// context, and a valid incoming X-Request-Id, which the middleware adopts
+// (so the body, which carries it, is the same for every request and the
+// floor can send it precomputed).
+func chainRequest() *http.Request {
+	r := errorRequest()
+	r.Header.Set("X-Request-Id", benchRequestID)
+	return r
 }
 
 // errorCase is one error scenario, described once and turned into each
@@ -105,15 +132,15 @@ func errorCases() []errorCase {
 	}
 }
 
-// scenarioFor builds every contender of one error case.
+// scenarioFor builds every contender of one error case, called directly
+// (standalone): writing the error alone.
 func scenarioFor(ec errorCase) scenario {
 	return scenario{
 		name:    ec.name,
 		request: newRequest,
 		contenders: []contender{
 			oursContender(ec),
-			floorContender(ec),
-			sharedFloorContender(ec),
+			floorContender(ec, nil),
 			encodingJSONContender(ec),
 			httpErrorContender(ec),
 			humaContender(ec),
@@ -124,9 +151,45 @@ func scenarioFor(ec errorCase) scenario {
 	}
 }
 
+// benchChain is the middleware of the chain scenarios: envelope.Middleware
+// with the bench Writer and otherwise the defaults (request ID, security
+// headers, panic recovery, router pages).
+var benchChain = func() func(http.Handler) http.Handler {
+	mw, err := envelope.Middleware(envelope.MiddlewareOptions{Writer: benchWriter})
+	if err != nil {
+		panic(err)
+	}
+	return mw
+}()
+
+// chainKeys are the headers of an error response that the chain has set
+// already when the handler runs; a careful hand-writer assigns them first,
+// because assigning a new key to a Go map of eight entries grows it.
+var chainKeys = []string{"X-Content-Type-Options", "X-Request-Id"}
+
+// chainScenarioFor builds the contenders of one error case as handlers
+// behind envelope.Middleware, which builds the request state per request,
+// as in production: envelope.Write, the like-for-like floor and the
+// hand-rolled encoding/json envelope.
+func chainScenarioFor(ec errorCase) scenario {
+	through := func(c contender) contender {
+		h := benchChain(http.HandlerFunc(c.serve))
+		c.serve = h.ServeHTTP
+		return c
+	}
+	return scenario{
+		name:    "Chain" + ec.name,
+		request: chainRequest,
+		contenders: []contender{
+			through(oursContender(ec)),
+			through(floorContender(ec, chainKeys)),
+			through(encodingJSONContender(ec)),
+		},
+	}
+}
+
 // oursContender calls the package-level envelope.Write, as a handler does;
-// the ErrorWriter (flat format, a discarding logger) and the request ID come
-// from the request's context.
+// the Writer and the request ID come from the request's context.
 func oursContender(ec errorCase) contender {
 	e := ec.ours
 	return contender{name: "envelope", status: ec.status, serve: func(w http.ResponseWriter, r *http.Request) {
@@ -134,37 +197,44 @@ func oursContender(ec errorCase) contender {
 	}}
 }
 
-// floorContender writes the exact bytes envelope writes (status, headers
-// and body), precomputed once, the way a handler sends a constant response:
-// Header().Set per header, WriteHeader, Write. It is the cost of the
-// ResponseWriter calls alone, with nothing rendered.
-func floorContender(ec errorCase) contender {
+// floorContender is the like-for-like floor: the exact status, headers and
+// body envelope sends, precomputed once, sent the way a careful hand-writer
+// sends a constant response. Header values live in one array allocated per
+// response (so that no two responses share a value slice, as envelope
+// guarantees), the request ID's taken from the request context; the keys
+// are canonical and assigned directly, those in first (the keys the chain
+// has set already) before the others. It is the cost of the ResponseWriter
+// calls alone, with nothing rendered: the targets are relative to it.
+func floorContender(ec errorCase, first []string) contender {
 	status, hs, body := recordOurs(ec)
-	return contender{name: "floor", status: status, serve: func(w http.ResponseWriter, _ *http.Request) {
+	slices.SortStableFunc(hs, func(a, b headerKV) int {
+		return cmp.Compare(sortKey(first, a.k), sortKey(first, b.k))
+	})
+	idSlot := slices.IndexFunc(hs, func(x headerKV) bool { return x.k == "X-Request-Id" })
+	vals := make([]string, len(hs))
+	for i, x := range hs {
+		vals[i] = x.v[0]
+	}
+	return contender{name: "floor", status: status, serve: func(w http.ResponseWriter, r *http.Request) {
+		arr := slices.Clone(vals) // this response's values
+		if idSlot >= 0 {
+			arr[idSlot] = envelope.RequestIDFrom(r.Context())
+		}
 		h := w.Header()
-		for _, x := range hs {
-			h.Set(x.k, x.v[0])
+		for i, x := range hs {
+			h[x.k] = arr[i : i+1 : i+1]
 		}
 		w.WriteHeader(status)
 		_, _ = w.Write(body)
 	}}
 }
 
-// sharedFloorContender is floorContender with the header values assigned
-// as precomputed slices shared by every response, which skips the
-// canonicalization and the allocation of Header().Set. That is the lowest
-// possible cost, but not a safe way to serve: a later in-place edit of a
-// header value would reach every response. envelope does not share them.
-func sharedFloorContender(ec errorCase) contender {
-	status, hs, body := recordOurs(ec)
-	return contender{name: "floor_shared", status: status, serve: func(w http.ResponseWriter, _ *http.Request) {
-		h := w.Header()
-		for _, x := range hs {
-			h[x.k] = x.v
-		}
-		w.WriteHeader(status)
-		_, _ = w.Write(body)
-	}}
+// sortKey orders the keys in first (in their order) before the others.
+func sortKey(first []string, k string) int {
+	if i := slices.Index(first, k); i >= 0 {
+		return i
+	}
+	return len(first)
 }
 
 type headerKV struct {
@@ -172,7 +242,8 @@ type headerKV struct {
 	v []string
 }
 
-// recordOurs returns what envelope writes for ec.
+// recordOurs returns what envelope writes for ec: the status, the headers
+// Write sets (one value each) and the body.
 func recordOurs(ec errorCase) (int, []headerKV, []byte) {
 	rec := httptest.NewRecorder()
 	envelope.Write(rec, newRequest(), ec.ours)
@@ -183,6 +254,7 @@ func recordOurs(ec errorCase) (int, []headerKV, []byte) {
 		}
 		hs = append(hs, headerKV{k, v})
 	}
+	slices.SortFunc(hs, func(a, b headerKV) int { return strings.Compare(a.k, b.k) })
 	return rec.Code, hs, rec.Body.Bytes()
 }
 
@@ -405,3 +477,25 @@ func BenchmarkValidation2(b *testing.B)       { scenarioFor(errorCases()[1]).run
 func BenchmarkValidation20(b *testing.B)      { scenarioFor(errorCases()[2]).run(b) }
 func BenchmarkInternalWithCause(b *testing.B) { scenarioFor(errorCases()[3]).run(b) }
 func BenchmarkLargeDetails(b *testing.B)      { scenarioFor(errorCases()[4]).run(b) }
+
+func BenchmarkChainStaticError(b *testing.B) { chainScenarioFor(errorCases()[0]).run(b) }
+func BenchmarkChainValidation2(b *testing.B) { chainScenarioFor(errorCases()[1]).run(b) }
+
+// fieldsScenario is the validation error with 0, 10 and 1000 field errors
+// (rows named by the count), written standalone: the cost per field error
+// is a row's time above the 0 row's, over its count.
+func fieldsScenario() scenario {
+	var cs []contender
+	for _, n := range []int{0, 10, 1000} {
+		e := envelope.Validation(validationMsg)
+		if n > 0 {
+			e = e.WithFields(benchFields(n)...)
+		}
+		cs = append(cs, contender{name: strconv.Itoa(n), status: http.StatusBadRequest, serve: func(w http.ResponseWriter, r *http.Request) {
+			envelope.Write(w, r, e)
+		}})
+	}
+	return scenario{name: "Fields", request: newRequest, contenders: cs}
+}
+
+func BenchmarkFields(b *testing.B) { fieldsScenario().run(b) }

@@ -1,21 +1,26 @@
 package benchmarks
 
 import (
+	"bufio"
+	"net"
 	"net/http"
 	"testing"
 )
 
-// discardWriter is the http.ResponseWriter every contender writes to. It
-// keeps one header map for the whole benchmark and clears it between
-// iterations (the same reset for every contender), records the status and
-// counts the body bytes, which it otherwise discards.
+// discardWriter is the http.ResponseWriter every contender writes to. Like
+// net/http, it gives every response a fresh, empty header map (a map that
+// is cleared and reused keeps the table it grew, which would hide the cost
+// of growing it); it records the status and counts the body bytes, which
+// it otherwise discards. It is an http.Flusher and an http.Hijacker (whose
+// Hijack fails), as net/http's writer is, so wrapping middleware takes the
+// path it takes in production.
 type discardWriter struct {
 	h      http.Header
 	status int
 	n      int
 }
 
-func newDiscardWriter() *discardWriter { return &discardWriter{h: make(http.Header, 8)} }
+func newDiscardWriter() *discardWriter { return &discardWriter{h: make(http.Header)} }
 
 func (d *discardWriter) Header() http.Header { return d.h }
 
@@ -33,15 +38,25 @@ func (d *discardWriter) Write(p []byte) (int, error) {
 	return len(p), nil
 }
 
+func (d *discardWriter) Flush() {}
+
+func (d *discardWriter) Hijack() (net.Conn, *bufio.ReadWriter, error) {
+	return nil, nil, http.ErrNotSupported
+}
+
+// reset starts the next response: a new header map, as net/http makes
+// one per response (make(http.Header), no size hint).
 func (d *discardWriter) reset() {
-	clear(d.h)
+	d.h = make(http.Header)
 	d.status = 0
 	d.n = 0
 }
 
 // contender is one way of producing a scenario's response. serve is called
-// once per iteration with the shared writer and request; everything that a
-// real server would do once (building writers, errors, APIs) is done before.
+// once per iteration with the writer and request; everything that a real
+// server does once (building writers, middleware, errors, APIs) is done
+// before. Whatever a real server does per request (the middleware's
+// request state, the header map) is done inside serve.
 type contender struct {
 	name   string
 	status int // the status this contender is expected to send
@@ -57,8 +72,9 @@ type scenario struct {
 }
 
 // run benchmarks every contender of s as a sub-benchmark named after it, so
-// that one `go test -bench` run prints the rows of a scenario side by side.
-// Besides ns/op (wall time) it reports cpu-ns/op, the process's CPU time per
+// that one `go test -bench` run prints the rows of a scenario side by side
+// (benchmarks/interleave runs them one at a time, in rotation). Besides
+// ns/op (wall time) it reports cpu-ns/op, the process's CPU time per
 // operation, which is steadier on a shared machine.
 func (s scenario) run(b *testing.B) {
 	for _, c := range s.contenders {

@@ -1,6 +1,7 @@
 package benchmarks
 
 import (
+	"encoding/json"
 	"io"
 	"net/http"
 	"net/http/httptest"
@@ -74,6 +75,41 @@ func TestMiddlewareFreshIDsDiffer(t *testing.T) {
 				ids[rec.Header().Get("X-Request-Id")] = true
 			}
 			assert.Len(t, ids, 3)
+		})
+	}
+}
+
+// TestMiddlewareContendersRecover serves every chain around a handler that
+// panics, through a real server, and checks each answers with a 500 (the
+// deferred recover is really there) and, for envelope and the minimal row,
+// the request ID in the response and in its JSON body.
+func TestMiddlewareContendersRecover(t *testing.T) {
+	t.Parallel()
+	boom := func(http.ResponseWriter, *http.Request) { panic("boom") }
+	for _, c := range []contender{envelopeChain(boom), minimalChain(boom), chiSecureChain(boom), echoChain(boom)} {
+		t.Run(c.name, func(t *testing.T) {
+			t.Parallel()
+			srv := httptest.NewServer(http.HandlerFunc(c.serve))
+			defer srv.Close()
+			req, err := http.NewRequest(http.MethodGet, srv.URL+"/v1/orders/42", nil)
+			require.NoError(t, err)
+			req.Header.Set("X-Request-Id", incomingID)
+			resp, err := http.DefaultClient.Do(req)
+			require.NoError(t, err)
+			defer resp.Body.Close()
+			body, err := io.ReadAll(resp.Body)
+			require.NoError(t, err)
+			assert.Equal(t, http.StatusInternalServerError, resp.StatusCode)
+			if c.name == "envelope" || c.name == "minimal" {
+				assert.Equal(t, incomingID, resp.Header.Get("X-Request-Id"))
+				var got struct {
+					Code      string `json:"code"`
+					RequestID string `json:"requestId"`
+				}
+				require.NoError(t, json.Unmarshal(body, &got), string(body))
+				assert.Equal(t, "internal", got.Code)
+				assert.Equal(t, incomingID, got.RequestID)
+			}
 		})
 	}
 }

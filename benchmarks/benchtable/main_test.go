@@ -68,3 +68,28 @@ func TestAddedTableEmptyWithoutBareRows(t *testing.T) {
 	addedTable(&b, rows)
 	assert.Empty(t, b.String())
 }
+
+const scalingOutput = `BenchmarkFields/0-2     100  100 ns/op  100 cpu-ns/op  0 B/op  2 allocs/op
+BenchmarkFields/10-2    100  200 ns/op  200 cpu-ns/op  0 B/op  2 allocs/op
+BenchmarkFields/1000-2  100  900 ns/op  25100 cpu-ns/op  0 B/op  4 allocs/op
+BenchmarkChainStaticError/envelope-2  100  110 ns/op  110 cpu-ns/op  0 B/op  5 allocs/op
+BenchmarkChainStaticError/floor-2     100  100 ns/op  100 cpu-ns/op  0 B/op  6 allocs/op
+`
+
+func TestPerItemAndTargets(t *testing.T) {
+	t.Parallel()
+	rows, err := parse(strings.NewReader(scalingOutput))
+	require.NoError(t, err)
+	var b strings.Builder
+	perItemTable(&b, rows)
+	assert.Contains(t, b.String(), "| Fields | 10 | 200 | 10.0 | 2 |")
+	assert.Contains(t, b.String(), "| Fields | 1000 | 25100 | 25.0 | 4 |")
+	assert.NotContains(t, b.String(), "ChainStaticError", "rows that are not counts")
+	b.Reset()
+	targetsTable(&b, rows)
+	out := b.String()
+	assert.Contains(t, out, "| cost per field error at 1000 fields within 2x of that at 10 | 2.50x | **no** |")
+	assert.Contains(t, out, "| static error through the chain within 1.2x of the floor | 1.10x | yes |")
+	assert.Contains(t, out, "| static error through the chain: allocations beyond the floor's | -1 | yes |")
+	assert.NotContains(t, out, "per bucket", "targets without rows are left out")
+}
