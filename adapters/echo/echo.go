@@ -16,7 +16,8 @@
 // Without the middleware, echo's own request ID and recovery middleware
 // work with it too:
 //
-//	e.Use(envelopeecho.RequestID(envelopeecho.RequestIDOptions{}))
+//	e.HTTPErrorHandler = envelopeecho.NewErrorHandler(ew)
+//	e.Use(envelopeecho.RequestID(envelopeecho.RequestIDOptions{Writer: ew})) // ew's header
 //	e.Use(middleware.Recover()) // panics become a 500 envelope
 //
 // The package is named envelopeecho so that it can be imported next to echo
@@ -28,6 +29,9 @@ import (
 	"errors"
 	"io"
 	"net/http"
+	"reflect"
+	"strconv"
+	"time"
 
 	"github.com/apienvelope/envelope"
 	"github.com/labstack/echo/v4"
@@ -53,9 +57,10 @@ func ErrorHandler(err error, c echo.Context) {
 //   - renders any other error, such as the one middleware.Recover makes of
 //     a panic, as a 500 internal error with the generic message. Its text
 //     goes to the writer's log, never to the client;
-//   - shares echo's request ID (the X-Request-Id response header that
-//     echo's request ID middleware sets) with the body, when the request
-//     context carries none and the ID is safe ([envelope.ValidRequestID]);
+//   - shares echo's request ID (the response header echo's request ID
+//     middleware sets: the header of ew's format, else X-Request-Id) with
+//     the body, when the request context carries none and the ID is safe
+//     ([envelope.ValidRequestID]);
 //   - writes nothing when the response is already committed: a second
 //     status line would corrupt it. The error goes to echo's logger.
 func NewErrorHandler(ew *envelope.Writer) echo.HTTPErrorHandler {
@@ -70,7 +75,7 @@ func handle(ew *envelope.Writer, err error, c echo.Context) {
 	}
 	r := c.Request()
 	if envelope.RequestIDFrom(r.Context()) == "" {
-		if id := res.Header().Get(echo.HeaderXRequestID); id != "" {
+		if id := echoRequestID(res.Header(), ew); id != "" {
 			r = r.WithContext(envelope.ContextWithRequestID(r.Context(), id))
 		}
 	}
@@ -90,6 +95,20 @@ func handle(ew *envelope.Writer, err error, c echo.Context) {
 	ew.Write(res, r, err)
 }
 
+// echoRequestID returns the request ID echo's request ID middleware set in
+// the response header h: in the header of ew's format when ew has one, else
+// in X-Request-Id, echo's default.
+func echoRequestID(h http.Header, ew *envelope.Writer) string {
+	if ew != nil {
+		if name := ew.RequestIDHeader(); name != "" {
+			if id := h.Get(name); id != "" {
+				return id
+			}
+		}
+	}
+	return h.Get(echo.HeaderXRequestID)
+}
+
 // Error translates an error of an echo application for [envelope.Write]:
 //
 //   - an error holding an [*envelope.APIError] is returned as is;
@@ -101,6 +120,16 @@ func handle(ew *envelope.Writer, err error, c echo.Context) {
 //     a field error naming the member ("items": "must be an array"),
 //     localized; echo's own text ("Unmarshal type error: expected=[]main.Item,
 //     ...") stays in the cause, for logs;
+//   - an *echo.BindingError, the error of echo's fluent binders
+//     (echo.QueryParamsBinder(c).Int("limit", &n)), which name the
+//     parameter, is a 400 invalid_request error with a field error at the
+//     parameter, without a message, so that the writer's Localizer words
+//     it: for a value of the wrong type (?limit=abc into an int, one
+//     element of Ints) [envelope.WrongType]'s, the one
+//     [envelope.DecodeRequest] gives a JSON member of the wrong type (code
+//     "type", "must be an integer"); "pattern" for a time that does not
+//     match its layout; "invalid" otherwise, a number out of range
+//     included;
 //   - any other *echo.HTTPError becomes [FromHTTPError]'s error;
 //   - anything else is returned unchanged: [envelope.Write] renders it as a
 //     generic 500, logging its text.
@@ -118,7 +147,7 @@ func Error(err error) error {
 	if errors.As(err, &be) && be.HTTPError != nil {
 		// echo's binders (echo.QueryParamsBinder, ...) name the parameter
 		// they could not bind; their message names a Go type.
-		return fromHTTPError(be.HTTPError, be.Field)
+		return fromHTTPError(be.HTTPError, valueError(be.Field, be.Internal))
 	}
 	var he *echo.HTTPError
 	if !errors.As(err, &he) {
@@ -150,6 +179,51 @@ type bodyError struct{ he *echo.HTTPError }
 func (e *bodyError) Error() string { return e.he.Error() }
 func (e *bodyError) Unwrap() error { return e.he.Internal }
 
+// valueError returns the field error for the value at field that echo's
+// binder could not convert, err being why. A value strconv rejects for its
+// syntax is of the wrong type ("abc" for an int, "-1" for a uint, one
+// element of a slice, as ?ids=a into a []int): [envelope.WrongType] with
+// the type strconv parses, code "type" and the catalog's type_<kind>
+// message ("must be an integer"), as [envelope.DecodeRequest] reports a
+// JSON member of the wrong type. A number out of its field's range is
+// "invalid", a time that does not match its layout "pattern", and anything
+// else (a missing value, a duration, a custom type) "invalid".
+func valueError(field string, err error) envelope.FieldError {
+	var ne *strconv.NumError
+	var tpe *time.ParseError
+	switch {
+	case errors.As(err, &ne):
+		if t := parsedType(ne); t != nil {
+			return envelope.WrongType(field, t)
+		}
+	case errors.As(err, &tpe):
+		return envelope.FieldError{Field: field, Code: "pattern"}
+	}
+	return envelope.FieldError{Field: field, Code: "invalid"}
+}
+
+// parsedType returns the type of the strconv function that failed with
+// ne: int64 for ParseInt and Atoi, uint64 for ParseUint, float64 for
+// ParseFloat, bool for ParseBool. It returns nil when the value was a
+// number out of range (of the right type, just too large for the field)
+// or the function is another.
+func parsedType(ne *strconv.NumError) reflect.Type {
+	if errors.Is(ne.Err, strconv.ErrRange) {
+		return nil
+	}
+	switch ne.Func {
+	case "ParseInt", "Atoi":
+		return reflect.TypeFor[int64]()
+	case "ParseUint":
+		return reflect.TypeFor[uint64]()
+	case "ParseFloat":
+		return reflect.TypeFor[float64]()
+	case "ParseBool":
+		return reflect.TypeFor[bool]()
+	}
+	return nil
+}
+
 // FromHTTPError maps an *echo.HTTPError to an [*envelope.APIError] with the
 // built-in code of its status ([envelope.CodeForStatus]: 400
 // invalid_request, 401 unauthorized, 404 not_found, 405
@@ -168,13 +242,13 @@ func (e *bodyError) Unwrap() error { return e.he.Internal }
 // its Internal error, becomes the cause, for logs only. A nil he gives a
 // 500.
 func FromHTTPError(he *echo.HTTPError) *envelope.APIError {
-	return fromHTTPError(he, "")
+	return fromHTTPError(he)
 }
 
-// fromHTTPError is FromHTTPError with, when field is not empty, a field
-// error at the parameter a binder could not bind, and echo's message left
-// out.
-func fromHTTPError(he *echo.HTTPError, field string) *envelope.APIError {
+// fromHTTPError is FromHTTPError with, when fields are given, the field
+// errors of the parameters a binder could not bind, and echo's message
+// left out.
+func fromHTTPError(he *echo.HTTPError, fields ...envelope.FieldError) *envelope.APIError {
 	if he == nil {
 		return envelope.Internal("")
 	}
@@ -186,12 +260,12 @@ func fromHTTPError(he *echo.HTTPError, field string) *envelope.APIError {
 		status = http.StatusInternalServerError
 	}
 	msg, _ := he.Message.(string)
-	if msg == http.StatusText(he.Code) || (he.Internal != nil && msg == he.Internal.Error()) || field != "" {
+	if msg == http.StatusText(he.Code) || (he.Internal != nil && msg == he.Internal.Error()) || len(fields) > 0 {
 		msg = ""
 	}
 	e := envelope.New(envelope.CodeForStatus(status), msg).WithStatus(status).WithCause(he)
-	if field != "" {
-		e = e.WithFields(envelope.FieldError{Field: field, Code: "invalid"})
+	if len(fields) > 0 {
+		e = e.WithFields(fields...)
 	}
 	return e
 }

@@ -10,6 +10,7 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/apienvelope/envelope"
 	envelopeecho "github.com/apienvelope/envelope/adapters/echo"
@@ -247,6 +248,70 @@ func TestRequestIDOptions(t *testing.T) {
 	res = do(t, "GET", srv.URL+"/id", http.Header{"X-Correlation-Id": {"corr-9"}}, "")
 	assert.Equal(t, "corr-9", res.json["seen"])
 	assert.Equal(t, "corr-9", res.header.Get("X-Correlation-Id"))
+
+	srv = serve(envelopeecho.RequestIDOptions{Header: "-"})
+	res = do(t, "GET", srv.URL+"/flags/dark-mode", http.Header{"X-Request-Id": {"client-1"}}, "")
+	assert.Equal(t, http.StatusOK, res.status)
+	assert.Empty(t, res.header.Values("X-Request-Id"))
+	res = do(t, "GET", srv.URL+"/id", http.Header{"X-Request-Id": {"client-1"}}, "")
+	assert.Regexp(t, uuidV4, res.json["seen"], "no header is read")
+}
+
+// TestRequestIDWriter: with the Writer the app renders with, the request
+// ID header is its format's, unless a Header is given.
+func TestRequestIDWriter(t *testing.T) {
+	t.Parallel()
+	serve := func(formatHeader string, opts envelopeecho.RequestIDOptions) *httptest.Server {
+		f := envelope.FlatFormat()
+		f.RequestIDHeader = formatHeader
+		ew, err := envelope.NewWriter(envelope.WriterOptions{Format: f, Logger: slog.New(slog.DiscardHandler)})
+		require.NoError(t, err)
+		e := newEcho()
+		e.HTTPErrorHandler = envelopeecho.NewErrorHandler(ew)
+		opts.Writer = ew
+		e.Use(envelopeecho.RequestID(opts))
+		routes(e)
+		srv := httptest.NewServer(e)
+		t.Cleanup(srv.Close)
+		return srv
+	}
+	srv := serve("x-correlation-id", envelopeecho.RequestIDOptions{})
+	res := do(t, "GET", srv.URL+"/id", http.Header{"X-Correlation-Id": {"corr-9"}, "X-Request-Id": {"other"}}, "")
+	assert.Equal(t, "corr-9", res.json["seen"])
+	assert.Equal(t, "corr-9", res.json["requestId"])
+	assert.Equal(t, "corr-9", res.header.Get("X-Correlation-Id"))
+	assert.Empty(t, res.header.Values("X-Request-Id"))
+	res = do(t, "GET", srv.URL+"/flags/dark-mode", nil, "")
+	assert.Regexp(t, uuidV4, res.header.Get("X-Correlation-Id"), "a success carries it too")
+
+	srv = serve("-", envelopeecho.RequestIDOptions{})
+	res = do(t, "GET", srv.URL+"/id", http.Header{"X-Request-Id": {"client-1"}}, "")
+	assert.Regexp(t, uuidV4, res.json["seen"], "the format sends none: none is read")
+	assert.Equal(t, res.json["seen"], res.json["requestId"])
+	assert.Empty(t, res.header.Values("X-Request-Id"))
+
+	srv = serve("X-Correlation-Id", envelopeecho.RequestIDOptions{Header: "X-Trace-Id", IgnoreIncoming: true})
+	res = do(t, "GET", srv.URL+"/id", http.Header{"X-Trace-Id": {"trace-1"}}, "")
+	id := res.header.Get("X-Trace-Id")
+	assert.Regexp(t, uuidV4, id, "an explicit Header wins; IgnoreIncoming applies to it")
+	assert.Equal(t, id, res.json["seen"])
+	assert.Equal(t, id, res.json["requestId"])
+
+	// echo's own middleware, pointed at the format's header: the error
+	// handler reads the ID from the Writer's header.
+	f := envelope.FlatFormat()
+	f.RequestIDHeader = "X-Correlation-Id"
+	ew, err := envelope.NewWriter(envelope.WriterOptions{Format: f, Logger: slog.New(slog.DiscardHandler)})
+	require.NoError(t, err)
+	e := newEcho()
+	e.HTTPErrorHandler = envelopeecho.NewErrorHandler(ew)
+	e.Use(middleware.RequestIDWithConfig(middleware.RequestIDConfig{TargetHeader: "X-Correlation-Id"}))
+	routes(e)
+	plain := httptest.NewServer(e)
+	t.Cleanup(plain.Close)
+	res = do(t, "GET", plain.URL+"/flags/nope", nil, "")
+	require.NotEmpty(t, res.header.Get("X-Correlation-Id"))
+	assert.Equal(t, res.header.Get("X-Correlation-Id"), res.json["requestId"])
 }
 
 func TestRequestIDFromOutsideWins(t *testing.T) {
@@ -422,10 +487,100 @@ func TestBindErrors(t *testing.T) {
 		t.Parallel()
 		res := do(t, "GET", srv.URL+"/fluent?limit=abc", nil, "")
 		assert.Equal(t, http.StatusBadRequest, res.status)
-		assert.Equal(t, map[string]any{"limit": "is invalid"}, res.json["fields"])
+		assert.Equal(t, map[string]any{"limit": "must be an integer"}, res.json["fields"])
 		assert.NotContains(t, res.body, "failed to bind")
-		assert.NotContains(t, res.body, "int")
+		assert.NotContains(t, res.body, "int64")
+		assert.NotContains(t, res.body, "strconv")
+
+		res = do(t, "GET", srv.URL+"/fluent?limit=abc", http.Header{"Accept-Language": {"de"}}, "")
+		assert.Equal(t, map[string]any{"limit": "muss eine ganze Zahl sein"}, res.json["fields"])
+		assert.Equal(t, "de", res.header.Get("Content-Language"))
 	})
+}
+
+// TestBindingErrorLikeDecodeRequest is the regression test of the field
+// error of a value echo's fluent binders could not convert: a value of
+// the wrong type gets the field error envelope.DecodeRequest gives a JSON
+// member of that type (code "type", the catalog's message for the type,
+// in the client's language), seen through the problem format, which shows
+// field codes; a value that is not a type mismatch keeps its own code.
+func TestBindingErrorLikeDecodeRequest(t *testing.T) {
+	t.Parallel()
+	loc, err := envelope.NewLocalizer(envelope.LocalizerOptions{})
+	require.NoError(t, err)
+	ew, err := envelope.NewWriter(envelope.WriterOptions{Format: envelope.ProblemFormat(), Localizer: loc, Logger: slog.New(slog.DiscardHandler)})
+	require.NoError(t, err)
+	e := newEcho()
+	e.HTTPErrorHandler = envelopeecho.NewErrorHandler(ew)
+	e.GET("/values", func(c echo.Context) error {
+		var (
+			limit, small int64
+			offset       uint64
+			ratio        float64
+			active       bool
+			ids          []int
+			since        time.Time
+		)
+		b := echo.QueryParamsBinder(c)
+		return b.Int64("limit", &limit).Uint64("offset", &offset).Float64("ratio", &ratio).Bool("active", &active).
+			Ints("ids", &ids).Int64("small", &small).Time("since", &since, time.DateOnly).BindError()
+	})
+	viaEcho := httptest.NewServer(e)
+	t.Cleanup(viaEcho.Close)
+	type members struct {
+		Limit  int64   `json:"limit"`
+		Offset uint64  `json:"offset"`
+		Ratio  float64 `json:"ratio"`
+		Active bool    `json:"active"`
+	}
+	viaDecode := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		var m members
+		ew.Write(w, r, envelope.DecodeRequest(r, &m))
+	}))
+	t.Cleanup(viaDecode.Close)
+
+	type problem struct {
+		Status int              `json:"status"`
+		Code   string           `json:"code"`
+		Errors []map[string]any `json:"errors"`
+	}
+	decode := func(res result) problem {
+		t.Helper()
+		var p problem
+		require.NoError(t, json.Unmarshal([]byte(res.body), &p), res.body)
+		return p
+	}
+	tests := []struct{ query, body string }{
+		{"limit=abc", `{"limit":"abc"}`},
+		{"offset=-1", `{"offset":-1}`},
+		{"ratio=half", `{"ratio":"half"}`},
+		{"active=maybe", `{"active":"maybe"}`},
+	}
+	for _, tt := range tests {
+		for _, lang := range []string{"en", "de", "fr"} {
+			h := http.Header{"Accept-Language": {lang}}
+			got := do(t, "GET", viaEcho.URL+"/values?"+tt.query, h, "")
+			h.Set("Content-Type", "application/json")
+			want := do(t, "POST", viaDecode.URL, h, tt.body)
+			g, w := decode(got), decode(want)
+			require.Len(t, w.Errors, 1, want.body)
+			assert.Equal(t, "type", w.Errors[0]["code"], "DecodeRequest: %s", want.body)
+			assert.Equal(t, 400, g.Status, tt.query)
+			assert.Equal(t, "invalid_request", g.Code, tt.query)
+			assert.Equal(t, w.Errors, g.Errors, "%s in %s: DecodeRequest's field error", tt.query, lang)
+			assert.Equal(t, lang, got.header.Get("Content-Language"), tt.query)
+		}
+	}
+	for _, tt := range []struct {
+		query string
+		want  map[string]any
+	}{
+		{"ids=1&ids=a", map[string]any{"detail": "must be an integer", "pointer": "#/ids", "code": "type"}},
+		{"small=99999999999999999999", map[string]any{"detail": "is invalid", "pointer": "#/small", "code": "invalid"}},
+		{"since=yesterday", map[string]any{"detail": "has an invalid format", "pointer": "#/since", "code": "pattern"}},
+	} {
+		assert.Equal(t, []map[string]any{tt.want}, decode(do(t, "GET", viaEcho.URL+"/values?"+tt.query, nil, "")).Errors, tt.query)
+	}
 }
 
 // TestBehindMiddleware serves echo inside envelope.Middleware, the

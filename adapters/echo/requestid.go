@@ -9,12 +9,20 @@ import (
 )
 
 // RequestIDOptions configures [RequestID]. The zero value reads and sets
-// X-Request-Id and accepts a safe incoming ID, as [envelope.Middleware]
-// does.
+// X-Request-Id, the header of the default Writer, and accepts a safe
+// incoming ID, as [envelope.Middleware] does.
 type RequestIDOptions struct {
-	// Header is the request ID header: give the RequestIDHeader of the
-	// format the writer renders ([envelope.Format.RequestIDHeader]).
-	// Empty means X-Request-Id.
+	// Writer is the Writer the application renders errors with, the one
+	// given to [NewErrorHandler]. When Header is empty, the request ID
+	// header is that of the Writer's main format
+	// ([envelope.Writer.RequestIDHeader]), or none when the format sends
+	// none, so that the middleware and the error bodies cannot disagree.
+	// Nil means X-Request-Id.
+	Writer *envelope.Writer
+	// Header is the request ID header, for IDs that travel in another
+	// header than the Writer's. Empty means the Writer's (see Writer); "-"
+	// means none: IDs are still assigned, for the context and the body,
+	// but neither read from the request nor sent in a header.
 	Header string
 	// IgnoreIncoming, when true, never accepts an ID the client sent:
 	// every request gets a fresh one.
@@ -27,12 +35,27 @@ type RequestIDOptions struct {
 // (UUIDv4), an incoming ID is accepted exactly when the middleware would
 // accept it ([envelope.ValidRequestID]) and replaced by a new one otherwise,
 // and the ID is shared with the request context through [ShareRequestID].
-// Behind [envelope.Middleware] it keeps the middleware's ID. It is safe for
-// concurrent use.
+// The header is the Writer's (see [RequestIDOptions]):
+//
+//	e.HTTPErrorHandler = envelopeecho.NewErrorHandler(ew)
+//	e.Use(envelopeecho.RequestID(envelopeecho.RequestIDOptions{Writer: ew}))
+//
+// With no header (a format that sends none, or Header "-"), it is a
+// middleware of its own that gives the request context an ID and reads and
+// sends no header. Behind [envelope.Middleware] it keeps the middleware's
+// ID. It is safe for concurrent use.
 func RequestID(opts RequestIDOptions) echo.MiddlewareFunc {
 	header := http.CanonicalHeaderKey(opts.Header)
-	if header == "" {
+	switch {
+	case opts.Header == "-":
+		header = ""
+	case header == "" && opts.Writer != nil:
+		header = opts.Writer.RequestIDHeader()
+	case header == "":
 		header = echo.HeaderXRequestID
+	}
+	if header == "" {
+		return contextRequestID
 	}
 	mw := middleware.RequestIDWithConfig(middleware.RequestIDConfig{
 		Generator:        envelope.NewRequestID,
@@ -52,6 +75,17 @@ func RequestID(opts RequestIDOptions) echo.MiddlewareFunc {
 			}
 			return h(c)
 		}
+	}
+}
+
+// contextRequestID is the request ID middleware without a header: the
+// context's ID, else a fresh one.
+func contextRequestID(next echo.HandlerFunc) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		if r := c.Request(); envelope.RequestIDFrom(r.Context()) == "" {
+			c.SetRequest(r.WithContext(envelope.ContextWithRequestID(r.Context(), envelope.NewRequestID())))
+		}
+		return next(c)
 	}
 }
 

@@ -1,6 +1,7 @@
 package envelopeecho_test
 
 import (
+	"encoding/json"
 	"errors"
 	"net/http"
 	"strings"
@@ -90,6 +91,7 @@ type listQuery struct {
 	Active bool      `query:"active"`
 	Since  time.Time `query:"since" format:"date"`
 	Small  int8      `query:"small"`
+	IDs    []int     `query:"ids"`
 }
 
 type itemPath struct {
@@ -261,4 +263,98 @@ func TestBodyLimits(t *testing.T) {
 		assert.Equal(t, "payload_too_large", m["code"])
 		assert.Equal(t, "The request body must not exceed 1024 bytes.", m["message"])
 	})
+}
+
+// A path, query or header value of the wrong type gets the field error
+// envelope.DecodeRequest gives a JSON member of that type: code "type"
+// and the catalog's message for the type, in the client's language, seen
+// through the problem format, which shows field codes. A value that is
+// not a type mismatch keeps its own code.
+func TestBindWrongTypeLikeDecodeRequest(t *testing.T) {
+	t.Parallel()
+	loc, err := envelope.NewLocalizer(envelope.LocalizerOptions{})
+	require.NoError(t, err)
+	wopts := envelope.WriterOptions{Format: envelope.ProblemFormat(), Localizer: loc}
+	type members struct {
+		Limit  int     `json:"limit"`
+		Offset uint    `json:"offset"`
+		Ratio  float64 `json:"ratio"`
+		Active bool    `json:"active"`
+		ID     int     `json:"id"`
+		Page   int     `json:"page"`
+		IDs    []int   `json:"ids"`
+	}
+	ew := newWriter(t, newLogRecorder(), wopts)
+	viaDecode := serve(t, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		var m members
+		ew.Write(w, r, envelope.DecodeRequest(r, &m))
+	}))
+	type problem struct {
+		Status int              `json:"status"`
+		Code   string           `json:"code"`
+		Errors []map[string]any `json:"errors"`
+	}
+	decode := func(b []byte) problem {
+		t.Helper()
+		var p problem
+		require.NoError(t, json.Unmarshal(b, &p), "%s", b)
+		return p
+	}
+	for _, s := range setups {
+		t.Run(s.name, func(t *testing.T) {
+			t.Parallel()
+			srv := s.server(t, wopts, envelope.MiddlewareOptions{}, func(e *echo.Echo) {
+				e.GET("/items", func(c *echo.Context) error {
+					var q listQuery
+					return c.Bind(&q)
+				})
+				e.GET("/items/:id", func(c *echo.Context) error {
+					var p itemPath
+					return echo.BindPathValues(c, &p)
+				})
+				e.GET("/generic", func(c *echo.Context) error {
+					_, err := echo.QueryParam[int](c, "page")
+					return err
+				})
+				e.GET("/values", func(c *echo.Context) error {
+					var ids []int
+					return echo.QueryParamsBinder(c).Ints("ids", &ids).BindError()
+				})
+			})
+			tests := []struct{ path, body, code string }{
+				{"/items?limit=abc", `{"limit":"abc"}`, "type"},
+				{"/items?offset=-1", `{"offset":-1}`, "type"},
+				{"/items?ratio=half", `{"ratio":"half"}`, "type"},
+				{"/items?active=maybe", `{"active":"maybe"}`, "type"},
+				{"/items/abc", `{"id":"abc"}`, "type"},
+				{"/generic?page=two", `{"page":"two"}`, "type"},
+			}
+			for _, tt := range tests {
+				for _, lang := range []string{"en", "de", "pt-BR"} {
+					h := http.Header{"Accept-Language": {lang}}
+					gotResp, gotBody := do(t, srv.Server, "GET", tt.path, nil, h)
+					h.Set("Content-Type", "application/json")
+					_, wantBody := do(t, viaDecode, "POST", "/", strings.NewReader(tt.body), h)
+					got, want := decode(gotBody), decode(wantBody)
+					require.Len(t, want.Errors, 1, "%s", wantBody)
+					assert.Equal(t, tt.code, want.Errors[0]["code"], "DecodeRequest: %s", wantBody)
+					assert.Equal(t, 400, got.Status, tt.path)
+					assert.Equal(t, "invalid_request", got.Code, tt.path)
+					assert.Equal(t, want.Errors, got.Errors, "%s in %s: DecodeRequest's field error", tt.path, lang)
+					assert.Equal(t, lang, gotResp.Header.Get("Content-Language"), tt.path)
+				}
+			}
+			// An element of a slice has the element's type, at the parameter.
+			element := []map[string]any{{"detail": "must be an integer", "pointer": "#/ids", "code": "type"}}
+			for _, path := range []string{"/items?ids=1&ids=a", "/values?ids=1&ids=a"} {
+				_, body := do(t, srv.Server, "GET", path, nil, nil)
+				assert.Equal(t, element, decode(body).Errors, path)
+			}
+			// Not a wrong type: a number out of range, a time not in its format.
+			_, body := do(t, srv.Server, "GET", "/items?small=300", nil, nil)
+			assert.Equal(t, []map[string]any{{"detail": "is invalid", "pointer": "#/small", "code": "invalid"}}, decode(body).Errors)
+			_, body = do(t, srv.Server, "GET", "/items?since=yesterday", nil, nil)
+			assert.Equal(t, []map[string]any{{"detail": "has an invalid format", "pointer": "#/since", "code": "pattern"}}, decode(body).Errors)
+		})
+	}
 }

@@ -19,7 +19,7 @@
 // given Writer and shares echo's request IDs:
 //
 //	e.HTTPErrorHandler = envelopeecho.NewErrorHandler(ew)
-//	e.Use(middleware.RequestIDWithConfig(envelopeecho.RequestIDConfig("")))
+//	e.Use(middleware.RequestIDWithConfig(envelopeecho.RequestIDConfig(envelopeecho.RequestIDOptions{Writer: ew})))
 //	e.Use(middleware.Recover())
 //
 // The package is named envelopeecho so that it can be imported next to echo
@@ -68,9 +68,10 @@ func ErrorHandler(c *echo.Context, err error) {
 //     that reaches the envelope chain around echo instead is logged by the
 //     chain, through the Writer's logger;
 //   - puts echo's request ID in the body when the request context carries
-//     none: the X-Request-Id response header echo's RequestID middleware
-//     set, when it is a safe ID ([envelope.ValidRequestID]); see
-//     [RequestIDConfig] for IDs shared both ways;
+//     none: the response header echo's RequestID middleware set, when it
+//     is a safe ID ([envelope.ValidRequestID]). The header is the one of
+//     ew's format ([envelope.Writer.RequestIDHeader]), else X-Request-Id,
+//     echo's default; see [RequestIDConfig] for IDs shared both ways;
 //   - writes nothing when the response is already committed (a second
 //     status line would corrupt it) and logs the error through echo's
 //     logger instead.
@@ -93,7 +94,7 @@ func handle(c *echo.Context, ew *envelope.Writer, err error) {
 		return
 	}
 	if envelope.RequestIDFrom(r.Context()) == "" {
-		if id := w.Header().Get(echo.HeaderXRequestID); id != "" {
+		if id := echoRequestID(w.Header(), ew); id != "" {
 			r = r.WithContext(envelope.ContextWithRequestID(r.Context(), id))
 		}
 	}
@@ -120,6 +121,20 @@ func handle(c *echo.Context, ew *envelope.Writer, err error) {
 		return
 	}
 	ew.Write(w, r, out)
+}
+
+// echoRequestID returns the request ID echo's RequestID middleware set in
+// the response header h: in the header of ew's format when ew has one, else
+// in X-Request-Id, echo's default.
+func echoRequestID(h http.Header, ew *envelope.Writer) string {
+	if ew != nil {
+		if name := ew.RequestIDHeader(); name != "" {
+			if id := h.Get(name); id != "" {
+				return id
+			}
+		}
+	}
+	return h.Get(echo.HeaderXRequestID)
 }
 
 // Limits of what a log record of this package quotes from a request or a

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"io"
 	"net/http"
+	"reflect"
 	"strconv"
 	"strings"
 	"time"
@@ -33,13 +34,17 @@ import (
 //     would ("fields":{"items":"must be an array"}); a path, query, form or
 //     header value that does not parse (an echo.BindingError, or a value
 //     DefaultBinder.Bind could not convert) becomes a field error named as
-//     the client sent it, by its param, query, form or header tag, with the
-//     catalog key of the problem as its code and no message, so that the
-//     Writer's Localizer words it: type_integer ("must be an integer"),
-//     type_unsigned, type_number, type_boolean, pattern for a time that does
-//     not parse, invalid otherwise. Several BindingErrors joined with
-//     [errors.Join] give one field error each. Neither Go type names nor
-//     strconv or decoder text reach the client;
+//     the client sent it, by its param, query, form or header tag, with no
+//     message, so that the Writer's Localizer words it. A value of the
+//     wrong type (?limit=abc into an int, ?ids=a into a []int) is
+//     [envelope.WrongType]'s field error, the one [envelope.DecodeRequest]
+//     gives a JSON member of the wrong type: code "type" and the catalog's
+//     message for the type ("must be an integer", "must be a non-negative
+//     integer", "must be a number", "must be a boolean"). A number out of
+//     its field's range is "invalid", a time that does not match its
+//     format "pattern", anything else "invalid". Several BindingErrors
+//     joined with [errors.Join] give one field error each. Neither Go type
+//     names nor strconv or decoder text reach the client;
 //   - for any other error with an HTTP status (an *echo.HTTPError, echo's
 //     predefined errors such as echo.ErrNotFound, an *echo.ProblemError, or
 //     any echo.HTTPStatusCoder), an error with the built-in code of its
@@ -166,7 +171,7 @@ func bindFields(err error) []envelope.FieldError {
 	if !ok || !plausibleName(name) {
 		return nil
 	}
-	return []envelope.FieldError{{Field: name, Code: problemKey(inner)}}
+	return []envelope.FieldError{valueError(name, inner)}
 }
 
 func collectBindingErrors(err error, fields *[]envelope.FieldError, depth int) {
@@ -185,7 +190,7 @@ func collectBindingErrors(err error, fields *[]envelope.FieldError, depth int) {
 		if be.HTTPError != nil {
 			cause = be.HTTPError.Unwrap()
 		}
-		*fields = append(*fields, envelope.FieldError{Field: be.Field, Code: problemKey(cause)})
+		*fields = append(*fields, valueError(be.Field, cause))
 	}
 }
 
@@ -196,28 +201,46 @@ func plausibleName(s string) bool {
 	return s != "" && len(s) <= 256 && !strings.ContainsAny(s, " \t\r\n:")
 }
 
-// problemKey is the catalog key of the field message for a value that
-// failed to parse with err.
-func problemKey(err error) string {
+// valueError returns the field error for the value at field that failed
+// to parse with err. A value strconv rejects for its syntax is of the
+// wrong type ("abc" for an int, "-1" for a uint, one element of a slice,
+// as ?ids=a into a []int): [envelope.WrongType] with the type strconv
+// parses, code "type" and the catalog's type_<kind> message ("must be an
+// integer"), as [envelope.DecodeRequest] reports a JSON member of the
+// wrong type. A number out of its field's range is "invalid", a time that
+// does not match its format "pattern", and anything else "invalid".
+func valueError(field string, err error) envelope.FieldError {
 	var ne *strconv.NumError
 	var tpe *time.ParseError
 	switch {
 	case errors.As(err, &ne):
-		if errors.Is(ne.Err, strconv.ErrRange) {
-			return "invalid" // a number, just not one that fits
-		}
-		switch ne.Func {
-		case "ParseInt", "Atoi":
-			return "type_integer"
-		case "ParseUint":
-			return "type_unsigned"
-		case "ParseFloat":
-			return "type_number"
-		case "ParseBool":
-			return "type_boolean"
+		if t := parsedType(ne); t != nil {
+			return envelope.WrongType(field, t)
 		}
 	case errors.As(err, &tpe):
-		return "pattern"
+		return envelope.FieldError{Field: field, Code: "pattern"}
 	}
-	return "invalid"
+	return envelope.FieldError{Field: field, Code: "invalid"}
+}
+
+// parsedType returns the type of the strconv function that failed with
+// ne: int64 for ParseInt and Atoi, uint64 for ParseUint, float64 for
+// ParseFloat, bool for ParseBool. It returns nil when the value was a
+// number out of range (of the right type, just too large for the field)
+// or the function is another.
+func parsedType(ne *strconv.NumError) reflect.Type {
+	if errors.Is(ne.Err, strconv.ErrRange) {
+		return nil
+	}
+	switch ne.Func {
+	case "ParseInt", "Atoi":
+		return reflect.TypeFor[int64]()
+	case "ParseUint":
+		return reflect.TypeFor[uint64]()
+	case "ParseFloat":
+		return reflect.TypeFor[float64]()
+	case "ParseBool":
+		return reflect.TypeFor[bool]()
+	}
+	return nil
 }

@@ -49,7 +49,7 @@ func TestEchoRecoverPanicIsAJSON500(t *testing.T) {
 			t.Parallel()
 			wopts, panics := hookedPanics()
 			srv := s.server(t, wopts, envelope.MiddlewareOptions{}, func(e *echo.Echo) {
-				e.Use(middleware.RequestIDWithConfig(envelopeecho.RequestIDConfig("")))
+				e.Use(middleware.RequestIDWithConfig(envelopeecho.RequestIDConfig(envelopeecho.RequestIDOptions{})))
 				e.Use(middleware.Recover())
 				e.GET("/panic", func(c *echo.Context) error {
 					panic("inventory index out of range (secret=42)")

@@ -6,30 +6,52 @@ import (
 	"github.com/labstack/echo/v5/middleware"
 )
 
+// RequestIDOptions configures [RequestIDConfig]. The zero value reads
+// and sets X-Request-Id, the header of the default Writer.
+type RequestIDOptions struct {
+	// Writer is the Writer the application renders errors with, the one
+	// given to [NewErrorHandler]. When Header is empty, the request ID
+	// header is that of the Writer's main format
+	// ([envelope.Writer.RequestIDHeader]), or none when the format sends
+	// none, so that the middleware and the error bodies cannot disagree.
+	// Nil means X-Request-Id.
+	Writer *envelope.Writer
+	// Header is the request ID header, for IDs that travel in another
+	// header than the Writer's. Empty means the Writer's (see Writer); "-"
+	// means none: IDs are still assigned, for bodies and logs, but neither
+	// read from the request nor sent in a header.
+	Header string
+}
+
 // RequestIDConfig returns a configuration of echo's RequestID middleware
 // under which echo and envelope agree on one request ID per request: the
 // ID in the response header, the one handlers read with
 // [envelope.RequestIDFrom], and the one in error bodies.
 //
-//	e.Use(middleware.RequestIDWithConfig(envelopeecho.RequestIDConfig("")))
+//	e.HTTPErrorHandler = envelopeecho.NewErrorHandler(ew)
+//	e.Use(middleware.RequestIDWithConfig(envelopeecho.RequestIDConfig(envelopeecho.RequestIDOptions{Writer: ew})))
 //
-// header is the request ID header of the Writer's format
-// ([envelope.Format.RequestIDHeader]): empty means X-Request-Id, and "-"
-// means none (IDs are still assigned, for bodies and logs, but neither read
-// from the request nor sent in a header). The IDs follow the envelope
-// chain's rules, not echo's, which passes any client value through: a
-// request keeps an incoming ID only when it sent exactly one header line
-// holding a safe ID ([envelope.ValidRequestID]); otherwise it gets a fresh
-// UUIDv4 ([envelope.NewRequestID]), never a cleaned copy of the unsafe one.
-// When the request context already carries an ID (the envelope chain runs
-// around echo), that ID wins and replaces echo's in the response header.
+// The header is the Writer's (see [RequestIDOptions]). The IDs follow the
+// envelope chain's rules, not echo's, which passes any client value
+// through: a request keeps an incoming ID only when it sent exactly one
+// header line holding a safe ID ([envelope.ValidRequestID]); otherwise it
+// gets a fresh UUIDv4 ([envelope.NewRequestID]), never a cleaned copy of
+// the unsafe one. When the request context already carries an ID (the
+// envelope chain runs around echo), that ID wins and replaces echo's in the
+// response header.
 //
 // The result is a plain struct: set its Skipper if some routes need none.
 // Replacing its Generator, TargetHeader or RequestIDHandler undoes the
 // sharing. It is safe for concurrent use.
-func RequestIDConfig(header string) middleware.RequestIDConfig {
+func RequestIDConfig(opts RequestIDOptions) middleware.RequestIDConfig {
+	header := opts.Header
 	if header == "" {
 		header = echo.HeaderXRequestID
+		if opts.Writer != nil {
+			if header = opts.Writer.RequestIDHeader(); header == "" {
+				header = "-"
+			}
+		}
 	}
 	return middleware.RequestIDConfig{
 		Generator:    envelope.NewRequestID,

@@ -2,6 +2,7 @@ package envelopeecho_test
 
 import (
 	"net/http"
+	"net/http/httptest"
 	"regexp"
 	"strings"
 	"testing"
@@ -32,7 +33,7 @@ func idRoutes(e *echo.Echo) {
 func TestRequestIDConfigSharesIDs(t *testing.T) {
 	t.Parallel()
 	srv := setups[1].server(t, envelope.WriterOptions{}, envelope.MiddlewareOptions{}, func(e *echo.Echo) {
-		e.Use(middleware.RequestIDWithConfig(envelopeecho.RequestIDConfig("")))
+		e.Use(middleware.RequestIDWithConfig(envelopeecho.RequestIDConfig(envelopeecho.RequestIDOptions{})))
 		idRoutes(e)
 	})
 	tests := []struct {
@@ -76,7 +77,7 @@ func TestRequestIDConfigSharesIDs(t *testing.T) {
 func TestRequestIDChainWins(t *testing.T) {
 	t.Parallel()
 	srv := setups[0].server(t, envelope.WriterOptions{}, envelope.MiddlewareOptions{RequestID: envelope.RequestIDOptions{IgnoreIncoming: true}}, func(e *echo.Echo) {
-		e.Use(middleware.RequestIDWithConfig(envelopeecho.RequestIDConfig("")))
+		e.Use(middleware.RequestIDWithConfig(envelopeecho.RequestIDConfig(envelopeecho.RequestIDOptions{})))
 		idRoutes(e)
 	})
 	h := http.Header{"X-Request-Id": {"client-chosen"}}
@@ -90,36 +91,92 @@ func TestRequestIDChainWins(t *testing.T) {
 	assert.Len(t, failResp.Header.Values("X-Request-Id"), 1)
 }
 
-// A format that names another header, or none, is served by passing its
-// RequestIDHeader.
+// echoWithWriter serves an echo instance on its own, rendering with a
+// Writer whose format carries request IDs in formatHeader, and whose
+// RequestID middleware is configured by opts with that Writer.
+func echoWithWriter(t *testing.T, formatHeader string, opts envelopeecho.RequestIDOptions) *httptest.Server {
+	t.Helper()
+	f := envelope.FlatFormat()
+	f.RequestIDHeader = formatHeader
+	ew := newWriter(t, newLogRecorder(), envelope.WriterOptions{Format: f})
+	e := newEcho(newLogRecorder())
+	e.HTTPErrorHandler = envelopeecho.NewErrorHandler(ew)
+	opts.Writer = ew
+	e.Use(middleware.RequestIDWithConfig(envelopeecho.RequestIDConfig(opts)))
+	idRoutes(e)
+	return serve(t, e)
+}
+
+// The header is the Writer's unless one is given: a format that names
+// another header, or none, needs nothing more than the Writer.
 func TestRequestIDConfigHeader(t *testing.T) {
 	t.Parallel()
-	t.Run("custom", func(t *testing.T) {
+	t.Run("the Writer's", func(t *testing.T) {
 		t.Parallel()
-		f := envelope.FlatFormat()
-		f.RequestIDHeader = "X-Correlation-Id"
-		srv := setups[1].server(t, envelope.WriterOptions{Format: f}, envelope.MiddlewareOptions{}, func(e *echo.Echo) {
-			e.Use(middleware.RequestIDWithConfig(envelopeecho.RequestIDConfig(f.RequestIDHeader)))
-			idRoutes(e)
-		})
-		resp, body := do(t, srv.Server, "GET", "/fail", nil, http.Header{"X-Correlation-Id": {"corr-1"}})
+		srv := echoWithWriter(t, "x-correlation-id", envelopeecho.RequestIDOptions{})
+		resp, body := do(t, srv, "GET", "/fail", nil, http.Header{"X-Correlation-Id": {"corr-1"}, "X-Request-Id": {"other"}})
 		assert.Equal(t, "corr-1", resp.Header.Get("X-Correlation-Id"))
 		assert.Equal(t, "corr-1", jsonBody(t, body)["requestId"])
 		assert.Empty(t, resp.Header.Values("X-Request-Id"))
+		resp, body = do(t, srv, "GET", "/ok", nil, nil)
+		assert.Regexp(t, uuidV4, string(body))
+		assert.Equal(t, string(body), resp.Header.Get("X-Correlation-Id"), "a success carries it too")
 	})
-	t.Run("none", func(t *testing.T) {
+	t.Run("the Writer's: none", func(t *testing.T) {
 		t.Parallel()
-		f := envelope.FlatFormat()
-		f.RequestIDHeader = "-"
-		srv := setups[1].server(t, envelope.WriterOptions{Format: f}, envelope.MiddlewareOptions{}, func(e *echo.Echo) {
-			e.Use(middleware.RequestIDWithConfig(envelopeecho.RequestIDConfig(f.RequestIDHeader)))
-			idRoutes(e)
-		})
-		resp, body := do(t, srv.Server, "GET", "/fail", nil, http.Header{"-": {"client"}})
+		srv := echoWithWriter(t, "-", envelopeecho.RequestIDOptions{})
+		resp, body := do(t, srv, "GET", "/fail", nil, http.Header{"X-Request-Id": {"client"}, "-": {"client"}})
 		assert.Regexp(t, uuidV4, jsonBody(t, body)["requestId"], "no header to read an ID from")
 		assert.Empty(t, resp.Header.Values("-"))
 		assert.Empty(t, resp.Header.Values("X-Request-Id"))
 	})
+	t.Run("an explicit header wins", func(t *testing.T) {
+		t.Parallel()
+		srv := echoWithWriter(t, "X-Correlation-Id", envelopeecho.RequestIDOptions{Header: "X-Trace-Id"})
+		resp, body := do(t, srv, "GET", "/ok", nil, http.Header{"X-Trace-Id": {"trace-1"}, "X-Correlation-Id": {"corr-1"}})
+		assert.Equal(t, "trace-1", string(body))
+		assert.Equal(t, "trace-1", resp.Header.Get("X-Trace-Id"))
+		resp, body = do(t, srv, "GET", "/fail", nil, http.Header{"X-Trace-Id": {"trace-2"}})
+		assert.Equal(t, "trace-2", jsonBody(t, body)["requestId"])
+		assert.Equal(t, "trace-2", resp.Header.Get("X-Correlation-Id"), "the Writer sends the ID in its own header")
+	})
+	t.Run("an explicit none", func(t *testing.T) {
+		t.Parallel()
+		srv := echoWithWriter(t, "", envelopeecho.RequestIDOptions{Header: "-"})
+		resp, body := do(t, srv, "GET", "/ok", nil, http.Header{"X-Request-Id": {"client"}})
+		assert.Regexp(t, uuidV4, string(body))
+		assert.Empty(t, resp.Header.Values("X-Request-Id"))
+		assert.Empty(t, resp.Header.Values("-"))
+	})
+	t.Run("without a Writer: X-Request-Id", func(t *testing.T) {
+		t.Parallel()
+		e := newEcho(newLogRecorder())
+		e.Use(middleware.RequestIDWithConfig(envelopeecho.RequestIDConfig(envelopeecho.RequestIDOptions{})))
+		idRoutes(e)
+		srv := serve(t, e)
+		resp, body := do(t, srv, "GET", "/ok", nil, http.Header{"X-Request-Id": {"client-7"}})
+		assert.Equal(t, "client-7", string(body))
+		assert.Equal(t, "client-7", resp.Header.Get("X-Request-Id"))
+	})
+}
+
+// echo's own RequestID middleware, pointed at the header of the Writer's
+// format, puts its ID in error bodies: the error handler reads the
+// Writer's header.
+func TestPlainEchoRequestIDInTheWritersHeader(t *testing.T) {
+	t.Parallel()
+	f := envelope.FlatFormat()
+	f.RequestIDHeader = "X-Correlation-Id"
+	ew := newWriter(t, newLogRecorder(), envelope.WriterOptions{Format: f})
+	e := newEcho(newLogRecorder())
+	e.HTTPErrorHandler = envelopeecho.NewErrorHandler(ew)
+	e.Use(middleware.RequestIDWithConfig(middleware.RequestIDConfig{TargetHeader: "X-Correlation-Id"}))
+	idRoutes(e)
+	srv := serve(t, e)
+	resp, body := do(t, srv, "GET", "/fail", nil, nil)
+	id := resp.Header.Get("X-Correlation-Id")
+	require.NotEmpty(t, id)
+	assert.Equal(t, id, jsonBody(t, body)["requestId"])
 }
 
 // echo's RequestID middleware left as it is still puts a safe ID of its

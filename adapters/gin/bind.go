@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"reflect"
+	"strconv"
 	"strings"
 	"time"
 
@@ -53,10 +54,15 @@ func BindJSON(c *gin.Context, obj any) error {
 // [Write]:
 //
 //   - a parameter that does not parse as its field's type (?limit=abc into
-//     an int) is the client's mistake: a 400 invalid_request error with a
-//     field error at the parameter's name ("limit"), coded and worded by
-//     the catalog's type keys (type_integer, "must be an integer"; the same
-//     messages [envelope.DecodeRequest] gives a JSON member), localized;
+//     an int, ?ids=a into a []int) is the client's mistake: a 400
+//     invalid_request error with a field error at the parameter's name
+//     ("limit"), made by [envelope.WrongType], so exactly the field error
+//     [envelope.DecodeRequest] gives a JSON member of the wrong type: code
+//     "type" and the catalog's message for the type ("must be an integer",
+//     "must be a non-negative integer", "must be a number", "must be a
+//     boolean"), localized. A number out of its field's range (?small=300
+//     into an int8) is "invalid" ("is invalid"), a time that does not match
+//     its time_format "pattern" ("has an invalid format");
 //   - failed `binding` rules are a 400 validation_failed error with one
 //     field error per rule, named by the parameters' form names ("limit",
 //     not "Limit"), nested structs flattened as gin binds them;
@@ -107,32 +113,26 @@ func bindError(ctx context.Context, err error, obj any, values map[string][]stri
 	if t == nil || t.Kind() != reflect.Pointer || t.Elem().Kind() != reflect.Struct {
 		return envelope.Wrap(err, envelope.CodeInternal, "")
 	}
-	for _, f := range leafFields(t.Elem(), tag) {
-		vs, ok := values[f.name]
+	for _, name := range leafFields(t.Elem(), tag) {
+		vs, ok := values[name]
 		if !ok {
 			continue
 		}
 		probe := reflect.New(t.Elem()).Interface()
-		if binding.MapFormWithTag(probe, map[string][]string{f.name: vs}, tag) != nil {
-			return envelope.InvalidRequest("").WithFields(envelope.FieldError{Field: f.name, Code: typeKey(f.typ)}).WithCause(err)
+		if perr := binding.MapFormWithTag(probe, map[string][]string{name: vs}, tag); perr != nil {
+			return envelope.InvalidRequest("").WithFields(valueError(name, perr)).WithCause(err)
 		}
 	}
 	// Not a value's fault that can be pinned on one parameter.
 	return envelope.InvalidRequest("").WithCause(err)
 }
 
-// leaf is a field gin binds from one parameter.
-type leaf struct {
-	name string
-	typ  reflect.Type
-}
-
-// leafFields lists the fields gin's mapping binds from parameters, in its
-// order: exported fields by their tag's name (the Go name without one),
-// fields tagged "-" left out, structs flattened unless gin binds them
-// whole (time.Time, a BindUnmarshaler).
-func leafFields(t reflect.Type, tag string) []leaf {
-	var out []leaf
+// leafFields lists the names of the parameters gin's mapping binds
+// fields from, in its order: exported fields by their tag's name (the Go
+// name without one), fields tagged "-" left out, structs flattened unless
+// gin binds them whole (time.Time, a BindUnmarshaler).
+func leafFields(t reflect.Type, tag string) []string {
+	var out []string
 	for i := range t.NumField() {
 		sf := t.Field(i)
 		if (!sf.IsExported() && !sf.Anonymous) || sf.Tag.Get(tag) == "-" {
@@ -145,13 +145,13 @@ func leafFields(t reflect.Type, tag string) []leaf {
 		if ft.Kind() == reflect.Struct && ft != timeType && !reflect.PointerTo(ft).Implements(unmarshaler) {
 			if !sf.Anonymous {
 				if name := tagName(tag)(sf); name != "" {
-					out = append(out, leaf{name, ft}) // gin tries the struct whole first
+					out = append(out, name) // gin tries the struct whole first
 				}
 			}
 			out = append(out, leafFields(ft, tag)...)
 			continue
 		}
-		out = append(out, leaf{tagName(tag)(sf), ft})
+		out = append(out, tagName(tag)(sf))
 	}
 	return out
 }
@@ -176,25 +176,47 @@ func tagName(tag string) func(reflect.StructField) string {
 	}
 }
 
-// typeKey returns the catalog field key for a value that does not parse as
-// t: type_integer, type_unsigned, type_number or type_boolean, or invalid
-// for anything else (a time, a duration, a custom type).
-func typeKey(t reflect.Type) string {
-	for t.Kind() == reflect.Pointer || t.Kind() == reflect.Slice || t.Kind() == reflect.Array {
-		t = t.Elem()
+// valueError returns the field error for the value of the parameter
+// name that gin could not bind, err being why. A value strconv rejects for
+// its syntax is of the wrong type ("abc" for an int, "-1" for a uint, one
+// element of a slice, as ?ids=a into a []int): [envelope.WrongType] with
+// the type strconv parses, code "type" and the catalog's type_<kind>
+// message ("must be an integer"), as [envelope.DecodeRequest] reports a
+// JSON member of the wrong type. A number out of its field's range is
+// "invalid", a time that does not match its time_format "pattern", and
+// anything else (a duration, a custom type) "invalid".
+func valueError(name string, err error) envelope.FieldError {
+	var ne *strconv.NumError
+	var tpe *time.ParseError
+	switch {
+	case errors.As(err, &ne):
+		if t := parsedType(ne); t != nil {
+			return envelope.WrongType(name, t)
+		}
+	case errors.As(err, &tpe):
+		return envelope.FieldError{Field: name, Code: "pattern"}
 	}
-	if t == reflect.TypeFor[time.Duration]() {
-		return "invalid"
+	return envelope.FieldError{Field: name, Code: "invalid"}
+}
+
+// parsedType returns the type of the strconv function that failed with
+// ne: int64 for ParseInt and Atoi, uint64 for ParseUint, float64 for
+// ParseFloat, bool for ParseBool. It returns nil when the value was a
+// number out of range (of the right type, just too large for the field)
+// or the function is another.
+func parsedType(ne *strconv.NumError) reflect.Type {
+	if errors.Is(ne.Err, strconv.ErrRange) {
+		return nil
 	}
-	switch t.Kind() {
-	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64:
-		return "type_integer"
-	case reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64:
-		return "type_unsigned"
-	case reflect.Float32, reflect.Float64:
-		return "type_number"
-	case reflect.Bool:
-		return "type_boolean"
+	switch ne.Func {
+	case "ParseInt", "Atoi":
+		return reflect.TypeFor[int64]()
+	case "ParseUint":
+		return reflect.TypeFor[uint64]()
+	case "ParseFloat":
+		return reflect.TypeFor[float64]()
+	case "ParseBool":
+		return reflect.TypeFor[bool]()
 	}
-	return "invalid"
+	return nil
 }

@@ -149,15 +149,21 @@ func RecoveryWithWriter(out io.Writer) gin.HandlerFunc {
 
 // WithWriter returns a middleware that makes [envelope.Write], and so
 // every function of this package, render with ew for the requests it
-// handles. Use it before the others; the engine's NoRoute and NoMethod
-// handlers run after global middleware too. Behind [envelope.Middleware]
-// it is not needed. It panics if ew is nil.
+// handles, and [RequestID] use the request ID header of ew's format. Use
+// it before the others; the engine's NoRoute and NoMethod handlers run
+// after global middleware too. Behind [envelope.Middleware] it is not
+// needed. It panics if ew is nil.
 func WithWriter(ew *envelope.Writer) gin.HandlerFunc {
 	if ew == nil {
 		panic("envelopegin: nil Writer")
 	}
 	return func(c *gin.Context) {
 		c.Request = c.Request.WithContext(envelope.ContextWithWriter(c.Request.Context(), ew))
+		c.Set(writerKey{}, ew)
 		c.Next()
 	}
 }
+
+// writerKey is the gin context key under which [WithWriter] keeps its
+// writer, for [RequestID].
+type writerKey struct{}

@@ -12,6 +12,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/apienvelope/envelope"
 	envelopegin "github.com/apienvelope/envelope/adapters/gin"
@@ -54,10 +55,14 @@ func (r *records) levels() []slog.Level {
 }
 
 type listQuery struct {
-	Limit  int      `form:"limit" json:"pageSize" binding:"omitempty,max=100"`
-	Cursor string   `form:"cursor" json:"after" binding:"omitempty,len=8"`
-	Tags   []string `form:"tag" binding:"omitempty,dive,alphanum"`
-	Active *bool    `form:"active"`
+	Limit  int       `form:"limit" json:"pageSize" binding:"omitempty,max=100"`
+	Cursor string    `form:"cursor" json:"after" binding:"omitempty,len=8"`
+	Tags   []string  `form:"tag" binding:"omitempty,dive,alphanum"`
+	Active *bool     `form:"active"`
+	Ratio  float64   `form:"ratio" json:"ratio,omitempty"`
+	IDs    []int     `form:"id" json:"ids,omitempty"`
+	Small  int8      `form:"small" json:"small,omitempty"`
+	Since  time.Time `form:"since" time_format:"2006-01-02" json:"since,omitzero"`
 	paging
 }
 
@@ -282,17 +287,21 @@ func TestBindQuery(t *testing.T) {
 				name, query   string
 				status        int
 				code          string
-				field, fcode  string
+				field         string
 				message, lang string
 			}{
-				{"integer", "limit=abc", 400, "invalid_request", "limit", "type_integer", "must be an integer", ""},
-				{"integer, in German", "limit=abc", 400, "invalid_request", "limit", "type_integer", "muss eine ganze Zahl sein", "de"},
-				{"unsigned in an embedded struct", "page=-1", 400, "invalid_request", "page", "type_unsigned", "must be a non-negative integer", ""},
-				{"boolean pointer", "active=maybe", 400, "invalid_request", "active", "type_boolean", "must be a boolean", ""},
-				{"the bad one of several", "limit=5&page=x&cursor=abcdefgh", 400, "invalid_request", "page", "type_unsigned", "must be a non-negative integer", ""},
-				{"rule, by form name", "limit=500", 400, "validation_failed", "limit", "max", "must be at most 100", ""},
-				{"rule on a string, by form name", "cursor=abc", 400, "validation_failed", "cursor", "len", "must be exactly 8 characters long", ""},
-				{"rule on an element", "tag=ok&tag=n-o", 400, "validation_failed", "tag[1]", "alphanum", "must contain only letters and digits", ""},
+				{"integer", "limit=abc", 400, "invalid_request", "limit", "must be an integer", ""},
+				{"integer, in German", "limit=abc", 400, "invalid_request", "limit", "muss eine ganze Zahl sein", "de"},
+				{"unsigned in an embedded struct", "page=-1", 400, "invalid_request", "page", "must be a non-negative integer", ""},
+				{"boolean pointer", "active=maybe", 400, "invalid_request", "active", "must be a boolean", ""},
+				{"number", "ratio=half", 400, "invalid_request", "ratio", "must be a number", ""},
+				{"an element of a slice", "id=1&id=a", 400, "invalid_request", "id", "must be an integer", ""},
+				{"out of range is not a wrong type", "small=300", 400, "invalid_request", "small", "is invalid", ""},
+				{"a time not in its format", "since=yesterday", 400, "invalid_request", "since", "has an invalid format", ""},
+				{"the bad one of several", "limit=5&page=x&cursor=abcdefgh", 400, "invalid_request", "page", "must be a non-negative integer", ""},
+				{"rule, by form name", "limit=500", 400, "validation_failed", "limit", "must be at most 100", ""},
+				{"rule on a string, by form name", "cursor=abc", 400, "validation_failed", "cursor", "must be exactly 8 characters long", ""},
+				{"rule on an element", "tag=ok&tag=n-o", 400, "validation_failed", "tag[1]", "must contain only letters and digits", ""},
 			}
 			recs := &records{}
 			srv := s.serve(t, recs)
@@ -323,32 +332,82 @@ func TestBindQuery(t *testing.T) {
 	}
 }
 
-// TestBindQueryCodes checks the field codes of a wrong-type query value
-// through a format that shows them.
-func TestBindQueryCodes(t *testing.T) {
+// TestBindQueryLikeDecodeRequest is the regression test of the field
+// error of a query value of the wrong type: it is the one
+// envelope.DecodeRequest gives a JSON member of that type (code "type",
+// the catalog's message for the type, in the client's language), seen
+// through the problem format, which shows field codes.
+func TestBindQueryLikeDecodeRequest(t *testing.T) {
 	t.Parallel()
-	ew, err := envelope.NewWriter(envelope.WriterOptions{Format: envelope.ProblemFormat()})
+	loc, err := envelope.NewLocalizer(envelope.LocalizerOptions{})
+	require.NoError(t, err)
+	ew, err := envelope.NewWriter(envelope.WriterOptions{Format: envelope.ProblemFormat(), Localizer: loc})
+	require.NoError(t, err)
+	mw, err := envelope.Middleware(envelope.MiddlewareOptions{Writer: ew})
 	require.NoError(t, err)
 	gin.SetMode(gin.ReleaseMode)
 	r := gin.New()
 	routes(r)
-	mw, err := envelope.Middleware(envelope.MiddlewareOptions{Writer: ew})
-	require.NoError(t, err)
-	srv := httptest.NewServer(mw(r))
-	t.Cleanup(srv.Close)
-	res, err := http.Get(srv.URL + "/list?limit=abc")
-	require.NoError(t, err)
-	defer res.Body.Close()
-	var body struct {
-		Status int `json:"status"`
-		Errors []struct{ Detail, Pointer, Code string }
+	viaGin := httptest.NewServer(mw(r))
+	t.Cleanup(viaGin.Close)
+	// The same fields as JSON members, decoded by DecodeRequest.
+	type members struct {
+		Limit  int     `json:"limit"`
+		Page   uint    `json:"page"`
+		Active *bool   `json:"active"`
+		Ratio  float64 `json:"ratio"`
 	}
-	require.NoError(t, json.NewDecoder(res.Body).Decode(&body))
-	assert.Equal(t, 400, body.Status)
-	require.Len(t, body.Errors, 1)
-	assert.Equal(t, "#/limit", body.Errors[0].Pointer)
-	assert.Equal(t, "type_integer", body.Errors[0].Code)
-	assert.Equal(t, "must be an integer", body.Errors[0].Detail)
+	viaDecode := httptest.NewServer(mw(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		var m members
+		envelope.Write(w, r, envelope.DecodeRequest(r, &m))
+	})))
+	t.Cleanup(viaDecode.Close)
+
+	type problem struct {
+		Status int              `json:"status"`
+		Code   string           `json:"code"`
+		Errors []map[string]any `json:"errors"`
+	}
+	decode := func(res result) problem {
+		t.Helper()
+		var p problem
+		require.NoError(t, json.Unmarshal([]byte(res.body), &p), res.body)
+		return p
+	}
+	tests := []struct{ query, body, code, message string }{
+		{"limit=abc", `{"limit":"abc"}`, "type", "must be an integer"},
+		{"page=-1", `{"page":-1}`, "type", "must be a non-negative integer"},
+		{"active=maybe", `{"active":"maybe"}`, "type", "must be a boolean"},
+		{"ratio=half", `{"ratio":"half"}`, "type", "must be a number"},
+	}
+	for _, tt := range tests {
+		for _, lang := range []string{"en", "de", "ja"} {
+			h := http.Header{"Accept-Language": {lang}}
+			got := do(t, "GET", viaGin.URL+"/list?"+tt.query, h, "")
+			h.Set("Content-Type", "application/json")
+			want := do(t, "POST", viaDecode.URL, h, tt.body)
+			assert.Equal(t, envelope.ProblemMediaType, got.header.Get("Content-Type"))
+			g, w := decode(got), decode(want)
+			require.Len(t, w.Errors, 1, want.body)
+			assert.Equal(t, tt.code, w.Errors[0]["code"], "DecodeRequest: %s", want.body)
+			if lang == "en" {
+				assert.Equal(t, tt.message, w.Errors[0]["detail"], want.body)
+			}
+			assert.Equal(t, 400, g.Status, tt.query)
+			assert.Equal(t, "invalid_request", g.Code, tt.query)
+			assert.Equal(t, w.Errors, g.Errors, "%s in %s: DecodeRequest's field error", tt.query, lang)
+			assert.Equal(t, lang, got.header.Get("Content-Language"), tt.query)
+		}
+	}
+
+	// An element of a slice: the element's type, at the parameter.
+	res := decode(do(t, "GET", viaGin.URL+"/list?id=7&id=x", nil, ""))
+	assert.Equal(t, []map[string]any{{"detail": "must be an integer", "pointer": "#/id", "code": "type"}}, res.Errors)
+	// Not a wrong type: a number out of range, a time not in its format.
+	res = decode(do(t, "GET", viaGin.URL+"/list?small=300", nil, ""))
+	assert.Equal(t, []map[string]any{{"detail": "is invalid", "pointer": "#/small", "code": "invalid"}}, res.Errors)
+	res = decode(do(t, "GET", viaGin.URL+"/list?since=2024-13-01", nil, ""))
+	assert.Equal(t, []map[string]any{{"detail": "has an invalid format", "pointer": "#/since", "code": "pattern"}}, res.Errors)
 }
 
 func TestBindURI(t *testing.T) {
@@ -459,12 +518,13 @@ func TestRequestID(t *testing.T) {
 		assert.Equal(t, "ours-1", res.json["seen"])
 	})
 
-	t.Run("options: the format's header, IgnoreIncoming", func(t *testing.T) {
+	t.Run("options: the writer's header, an explicit one, IgnoreIncoming", func(t *testing.T) {
 		t.Parallel()
 		gin.SetMode(gin.ReleaseMode)
-		serve := func(opts envelopegin.RequestIDOptions) *httptest.Server {
+		// serve uses a writer whose format carries IDs in formatHeader.
+		serve := func(formatHeader string, opts envelopegin.RequestIDOptions) *httptest.Server {
 			f := envelope.FlatFormat()
-			f.RequestIDHeader = opts.Header
+			f.RequestIDHeader = formatHeader
 			ew, err := envelope.NewWriter(envelope.WriterOptions{Format: f})
 			require.NoError(t, err)
 			r := gin.New()
@@ -474,20 +534,58 @@ func TestRequestID(t *testing.T) {
 			t.Cleanup(srv.Close)
 			return srv
 		}
-		srv := serve(envelopegin.RequestIDOptions{Header: "x-correlation-id"})
+		// No Header: the writer's, read and sent.
+		srv := serve("x-correlation-id", envelopegin.RequestIDOptions{})
 		res := do(t, "GET", srv.URL+"/id", http.Header{"X-Correlation-Id": {"corr-9"}, "X-Request-Id": {"other"}}, "")
 		assert.Equal(t, "corr-9", res.header.Get("X-Correlation-Id"))
 		assert.Equal(t, "corr-9", res.json["seen"])
+		assert.Equal(t, "corr-9", res.json["requestId"])
+		assert.Empty(t, res.header.Get("X-Request-Id"))
+		res = do(t, "GET", srv.URL+"/flags/dark-mode", nil, "")
+		assert.Equal(t, http.StatusOK, res.status)
+		assert.Regexp(t, uuidV4, res.header.Get("X-Correlation-Id"), "a success carries the ID in the writer's header too")
 
-		srv = serve(envelopegin.RequestIDOptions{IgnoreIncoming: true})
+		// A format that sends no header: IDs for the body only.
+		srv = serve("-", envelopegin.RequestIDOptions{})
+		res = do(t, "GET", srv.URL+"/id", http.Header{"X-Request-Id": {"client-1"}}, "")
+		assert.Empty(t, res.header.Get("X-Request-Id"))
+		assert.Regexp(t, uuidV4, res.json["seen"], "no header is read either")
+		assert.Equal(t, res.json["seen"], res.json["requestId"])
+
+		// An explicit Header wins over the writer's.
+		srv = serve("X-Correlation-Id", envelopegin.RequestIDOptions{Header: "x-trace-id"})
+		res = do(t, "GET", srv.URL+"/id", http.Header{"X-Trace-Id": {"trace-3"}, "X-Correlation-Id": {"corr-9"}}, "")
+		assert.Equal(t, "trace-3", res.header.Get("X-Trace-Id"))
+		assert.Equal(t, "trace-3", res.json["seen"])
+		assert.Equal(t, "trace-3", res.json["requestId"])
+
+		srv = serve("", envelopegin.RequestIDOptions{IgnoreIncoming: true})
 		res = do(t, "GET", srv.URL+"/id", http.Header{"X-Request-Id": {"client-1"}}, "")
 		assert.Regexp(t, uuidV4, res.header.Get("X-Request-Id"))
 		assert.Equal(t, res.header.Get("X-Request-Id"), res.json["seen"])
 
-		srv = serve(envelopegin.RequestIDOptions{Header: "-"})
+		// "-": RequestID reads and sends none, whatever the writer's; the
+		// writer still sends its own header on the errors it renders.
+		srv = serve("", envelopegin.RequestIDOptions{Header: "-"})
 		res = do(t, "GET", srv.URL+"/id", http.Header{"X-Request-Id": {"client-1"}}, "")
-		assert.Empty(t, res.header.Get("X-Request-Id"))
 		assert.Regexp(t, uuidV4, res.json["seen"])
+		assert.Equal(t, res.json["seen"], res.header.Get("X-Request-Id"))
+		res = do(t, "GET", srv.URL+"/flags/dark-mode", http.Header{"X-Request-Id": {"client-1"}}, "")
+		assert.Equal(t, http.StatusOK, res.status)
+		assert.Empty(t, res.header.Get("X-Request-Id"))
+	})
+
+	t.Run("without WithWriter: X-Request-Id, the default writer's", func(t *testing.T) {
+		t.Parallel()
+		gin.SetMode(gin.ReleaseMode)
+		r := gin.New()
+		r.Use(envelopegin.RequestID(envelopegin.RequestIDOptions{}))
+		r.GET("/ok", func(c *gin.Context) { c.String(http.StatusOK, envelope.RequestIDFrom(c.Request.Context())) })
+		srv := httptest.NewServer(r)
+		t.Cleanup(srv.Close)
+		res := do(t, "GET", srv.URL+"/ok", http.Header{"X-Request-Id": {"client-2"}}, "")
+		assert.Equal(t, "client-2", res.header.Get("X-Request-Id"))
+		assert.Equal(t, "client-2", res.body)
 	})
 }
 

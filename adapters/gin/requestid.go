@@ -12,13 +12,16 @@ import (
 const RequestIDKey = "envelope.requestId"
 
 // RequestIDOptions configures [RequestID]. The zero value reads and sets
-// X-Request-Id and accepts a safe incoming ID, as [envelope.Middleware]
-// does.
+// the request ID header of the writer the request renders with, and
+// accepts a safe incoming ID, as [envelope.Middleware] does.
 type RequestIDOptions struct {
-	// Header is the request ID header: give the RequestIDHeader of the
-	// format the writer renders ([envelope.Format.RequestIDHeader]), with
-	// its meaning: empty means X-Request-Id, "-" means none (an ID is still
-	// made for the context and the body, but none is read or sent).
+	// Header is the request ID header, for an engine whose IDs travel in
+	// another header than the writer's. Empty means the header of the
+	// writer [WithWriter] gave the request ([envelope.Writer.RequestIDHeader]:
+	// that of its main format, none when the format sends none), or
+	// X-Request-Id, the default writer's, without WithWriter. "-" means
+	// none: an ID is still made for the context and the body, but none is
+	// read or sent.
 	Header string
 	// IgnoreIncoming, when true, never accepts an ID the client sent:
 	// every request gets a fresh one, as [envelope.RequestIDOptions] says.
@@ -40,17 +43,20 @@ type RequestIDOptions struct {
 // (short, made of a conservative ASCII set), exactly as the middleware
 // accepts one; any other is replaced, never cleaned. The ID goes into the
 // request context (for [envelope.Write] and handlers), into the gin context
-// under [RequestIDKey], and into the response header. It is safe for
-// concurrent use.
+// under [RequestIDKey], and into the response header. Use it after
+// [WithWriter], whose writer gives the header. It is safe for concurrent
+// use.
 func RequestID(opts RequestIDOptions) gin.HandlerFunc {
+	fixed := opts.Header != ""
 	header := http.CanonicalHeaderKey(opts.Header)
-	switch opts.Header {
-	case "":
-		header = "X-Request-Id"
-	case "-":
+	if opts.Header == "-" {
 		header = ""
 	}
 	return func(c *gin.Context) {
+		header := header
+		if !fixed {
+			header = writerHeader(c)
+		}
 		ctx := c.Request.Context()
 		id := envelope.RequestIDFrom(ctx)
 		if id == "" && header != "" {
@@ -72,4 +78,15 @@ func RequestID(opts RequestIDOptions) gin.HandlerFunc {
 		}
 		c.Next()
 	}
+}
+
+// writerHeader returns the request ID header of the writer [WithWriter]
+// gave c, or X-Request-Id (the default writer's) without one.
+func writerHeader(c *gin.Context) string {
+	if v, ok := c.Get(writerKey{}); ok {
+		if ew, ok := v.(*envelope.Writer); ok {
+			return ew.RequestIDHeader()
+		}
+	}
+	return "X-Request-Id"
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"net/http"
+	"reflect"
 	"strconv"
 	"strings"
 	"time"
@@ -180,22 +181,25 @@ func (g *Gateway) localError(cause error, text string, n naming) *envelope.APIEr
 		return envelope.Wrap(cause, envelope.CodePayloadTooLarge, "")
 	}
 	e := envelope.Wrap(cause, envelope.CodeInvalidRequest, "")
-	for _, p := range []struct{ prefix, code, message string }{
-		{"missing parameter ", "required", "is required"},
-		{"type mismatch, parameter: ", "type", "has the wrong type"},
-		{"could not parse path as enum value, parameter: ", "enum", "is not a valid value"},
-		{"parsing field ", "type", "has the wrong type"},
-		{"parsing list ", "type", "has the wrong type"},
+	for _, p := range []struct {
+		prefix, code, message string
+		value                 bool // the text goes on with the value's error
+	}{
+		{"missing parameter ", "required", "is required", false},
+		{"type mismatch, parameter: ", "", "", true},
+		{"could not parse path as enum value, parameter: ", "enum", "is not a valid value", false},
+		{"parsing field ", "", "", true},
+		{"parsing list ", "", "", true},
 	} {
 		rest, ok := strings.CutPrefix(text, p.prefix)
 		if !ok {
 			continue
 		}
-		name := rest
-		if i := strings.Index(rest, ", error:"); i >= 0 {
-			name = rest[:i]
+		name, why := rest, ""
+		if i := strings.Index(rest, ", error: "); i >= 0 {
+			name, why = rest[:i], rest[i+len(", error: "):]
 		} else if i := strings.Index(rest, ": "); i >= 0 {
-			name = rest[:i]
+			name, why = rest[:i], rest[i+len(": "):]
 		}
 		if uq, err := strconv.Unquote(name); err == nil {
 			name = uq
@@ -203,9 +207,49 @@ func (g *Gateway) localError(cause error, text string, n naming) *envelope.APIEr
 		if name == "" || len(name) > 128 || strings.ContainsAny(name, " \t\r\n\"") {
 			return e
 		}
+		if p.value {
+			return e.WithFields(valueError(n.path(name), why))
+		}
 		return e.WithFields(envelope.FieldError{Field: n.path(name), Code: p.code, Message: p.message})
 	}
 	return e
+}
+
+// valueError returns the field error for a parameter at path that did not
+// parse, why being the text of the parser's error, which the gateway
+// passes on only as text. A value strconv rejects for its syntax
+// (`strconv.ParseInt: parsing "abc": invalid syntax`; for a repeated
+// field, the one element that failed) is of the wrong type:
+// [envelope.WrongType] with the type the strconv function parses, code
+// "type" and the catalog's type_<kind> message ("must be an integer"), as
+// [envelope.DecodeRequest] reports a JSON member of the wrong type. A
+// number out of its field's range is "invalid", a timestamp that is not
+// RFC 3339 "pattern", anything else (a duration, bytes that are not
+// base64) "invalid".
+func valueError(path, why string) envelope.FieldError {
+	if rest, ok := strings.CutPrefix(why, "strconv."); ok {
+		fn, detail, _ := strings.Cut(rest, ": ")
+		if !strings.HasSuffix(detail, ": "+strconv.ErrRange.Error()) {
+			var t reflect.Type
+			switch fn {
+			case "ParseInt", "Atoi":
+				t = reflect.TypeFor[int64]()
+			case "ParseUint":
+				t = reflect.TypeFor[uint64]()
+			case "ParseFloat":
+				t = reflect.TypeFor[float64]()
+			case "ParseBool":
+				t = reflect.TypeFor[bool]()
+			}
+			if t != nil {
+				return envelope.WrongType(path, t)
+			}
+		}
+	}
+	if strings.HasPrefix(why, "parsing time ") {
+		return envelope.FieldError{Field: path, Code: "pattern"}
+	}
+	return envelope.FieldError{Field: path, Code: "invalid"}
 }
 
 // ToGRPC returns the gRPC status error that err stands for, as the package

@@ -79,7 +79,7 @@ import (
 
 // Options configures [New]. The zero value renders with the writer of the
 // envelope middleware, knows the built-in codes and reads incoming request
-// IDs from X-Request-Id.
+// IDs from X-Request-Id (with a Writer, from its format's header).
 type Options struct {
 	// Writer renders the errors, in its format. Nil means the Writer the
 	// envelope middleware put in the request context (what the
@@ -93,9 +93,11 @@ type Options struct {
 	Codes *envelope.Codes
 
 	// RequestIDHeader is the request header an incoming request ID is read
-	// from when the request did not pass through the envelope middleware:
-	// the RequestIDHeader of the writer's format. Empty means
-	// "X-Request-Id"; "-" means none.
+	// from when the request did not pass through the envelope middleware,
+	// for IDs that travel in another header than the Writer's. Empty means
+	// the header of the Writer's main format
+	// ([envelope.Writer.RequestIDHeader]; none when it sends none), or
+	// "X-Request-Id" without a Writer; "-" means none.
 	RequestIDHeader string
 
 	// Domain is the ErrorInfo domain of the statuses [Gateway.ToGRPC]
@@ -125,11 +127,13 @@ type Gateway struct {
 // is not a valid header name.
 func New(opts Options) (*Gateway, error) {
 	h := opts.RequestIDHeader
-	switch h {
-	case "":
-		h = "X-Request-Id"
-	case "-":
+	switch {
+	case h == "-":
 		h = ""
+	case h == "" && opts.Writer != nil:
+		h = opts.Writer.RequestIDHeader()
+	case h == "":
+		h = "X-Request-Id"
 	}
 	if h != "" && !validToken(h) {
 		return nil, fmt.Errorf("envelopegrpcgateway: RequestIDHeader %q is not a valid header name", opts.RequestIDHeader)

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"io"
 	"net/http"
+	"net/http/httptest"
 	"strings"
 	"testing"
 	"time"
@@ -12,6 +13,7 @@ import (
 	"github.com/apienvelope/envelope"
 	envelopegrpcgateway "github.com/apienvelope/envelope/adapters/grpcgateway"
 	"github.com/apienvelope/envelope/adapters/grpcgateway/internal/itemspb"
+	"github.com/grpc-ecosystem/grpc-gateway/v2/runtime"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 	"google.golang.org/genproto/googleapis/rpc/errdetails"
@@ -146,7 +148,7 @@ func TestGatewayRequestErrors(t *testing.T) {
 	res := s.get(t, "/v1/items/1?revision=abc")
 	assert.Equal(t, 400, res.status, res.raw)
 	assert.Equal(t, "invalid_request", res.body["code"])
-	assert.Equal(t, map[string]any{"revision": "has the wrong type"}, res.body["fields"])
+	assert.Equal(t, map[string]any{"revision": "must be an integer"}, res.body["fields"])
 	hasNone(t, res.raw, "strconv", "parsing", "invalid syntax")
 
 	res = s.do(t, http.MethodPost, "/v1/items", nil, strings.NewReader(`{"item": {"displayName": `))
@@ -171,6 +173,51 @@ func TestGatewayRequestErrors(t *testing.T) {
 	assert.Equal(t, 413, res.status, res.raw)
 	assert.Equal(t, "payload_too_large", res.body["code"])
 	assert.Zero(t, svc.creates.Load(), "the service was never called")
+}
+
+// A query parameter of the wrong type gets the field error
+// envelope.DecodeRequest gives a JSON member of that type: code "type" and
+// the catalog's message for the type, in the client's language, seen
+// through the problem format, which shows field codes. A number out of
+// the field's range is not a wrong type.
+func TestGatewayWrongTypeLikeDecodeRequest(t *testing.T) {
+	t.Parallel()
+	loc, err := envelope.NewLocalizer(envelope.LocalizerOptions{})
+	require.NoError(t, err)
+	ew, err := envelope.NewWriter(envelope.WriterOptions{Format: envelope.ProblemFormat(), Localizer: loc})
+	require.NoError(t, err)
+	gw, err := envelopegrpcgateway.New(envelopegrpcgateway.Options{Writer: ew})
+	require.NoError(t, err)
+	svc := &items{}
+	mux := runtime.NewServeMux(gw.ServeMuxOptions()...)
+	require.NoError(t, itemspb.RegisterItemsHandlerClient(context.Background(), mux, itemspb.NewItemsClient(grpcServer(t, svc))))
+	mw, err := envelope.Middleware(envelope.MiddlewareOptions{Writer: ew})
+	require.NoError(t, err)
+	s := &setup{svc: svc, http: httptest.NewServer(mw(mux))}
+	t.Cleanup(s.http.Close)
+	decode := (&setup{http: httptest.NewServer(mw(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		var m struct {
+			Revision int32 `json:"revision"`
+		}
+		envelope.Write(w, r, envelope.DecodeRequest(r, &m))
+	})))})
+	t.Cleanup(decode.http.Close)
+
+	for _, lang := range []string{"en", "de", "ja"} {
+		h := http.Header{"Accept-Language": {lang}}
+		got := s.do(t, http.MethodGet, "/v1/items/1?revision=abc", h, nil)
+		h.Set("Content-Type", "application/json")
+		want := decode.do(t, http.MethodPost, "/", h, strings.NewReader(`{"revision":"abc"}`))
+		assert.Equal(t, 400, got.status, got.raw)
+		assert.Equal(t, "invalid_request", got.body["code"])
+		require.Len(t, want.body["errors"], 1, want.raw)
+		assert.Equal(t, "type", want.body["errors"].([]any)[0].(map[string]any)["code"], want.raw)
+		assert.Equal(t, want.body["errors"], got.body["errors"], "%s: DecodeRequest's field error", lang)
+		assert.Equal(t, lang, got.header.Get("Content-Language"))
+	}
+	res := s.get(t, "/v1/items/1?revision=99999999999")
+	assert.Equal(t, []any{map[string]any{"detail": "is invalid", "pointer": "#/revision", "code": "invalid"}}, res.body["errors"], res.raw)
+	assert.Zero(t, svc.creates.Load())
 }
 
 // Routing errors: a 404 for an unknown path, a 405 with Allow for a known
@@ -239,6 +286,28 @@ func TestRequestID(t *testing.T) {
 	res = s.get(t, "/v1/nothing")
 	assert.Equal(t, 404, res.status, "routing errors without the middleware too")
 	assert.Equal(t, "not_found", res.body["code"])
+}
+
+// Without the middleware, the incoming request ID is read from the header
+// of the Writer's format, unless Options.RequestIDHeader names another.
+func TestRequestIDHeaderOfTheWriter(t *testing.T) {
+	t.Parallel()
+	svc := &items{get: byID(map[string]error{"x": status.Error(codes.NotFound, "no")})}
+	f := envelope.FlatFormat()
+	f.RequestIDHeader = "X-Correlation-Id"
+	s := start(t, svc, config{format: f})
+	res := s.do(t, http.MethodGet, "/v1/items/x", http.Header{"X-Correlation-Id": {"corr-1"}, "X-Request-Id": {"other"}}, nil)
+	assert.Equal(t, "corr-1", res.body["requestId"])
+	assert.Equal(t, "corr-1", res.header.Get("X-Correlation-Id"))
+
+	s = start(t, svc, config{format: f, gwOpts: envelopegrpcgateway.Options{RequestIDHeader: "X-Trace-Id"}})
+	res = s.do(t, http.MethodGet, "/v1/items/x", http.Header{"X-Trace-Id": {"trace-1"}, "X-Correlation-Id": {"corr-1"}}, nil)
+	assert.Equal(t, "trace-1", res.body["requestId"], "an explicit header wins")
+
+	f.RequestIDHeader = "-"
+	s = start(t, svc, config{format: f})
+	res = s.do(t, http.MethodGet, "/v1/items/x", http.Header{"X-Request-Id": {"req-1"}}, nil)
+	assert.NotContains(t, res.body, "requestId", "the format sends none: none is read")
 }
 
 func TestNew(t *testing.T) {

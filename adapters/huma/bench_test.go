@@ -17,7 +17,7 @@ import (
 // nested format, and a success for comparison.
 func BenchmarkErrors(b *testing.B) {
 	nested := envelope.NestedFormat()
-	a, err := New(Options{Writer: envelope.WriterOptions{Format: nested, Logger: quiet}})
+	a, err := New(Options{Writer: newWriter(b, envelope.WriterOptions{Format: nested, Logger: quiet})})
 	if err != nil {
 		b.Fatal(err)
 	}

@@ -37,7 +37,11 @@ type userOutput struct {
 // A huma API whose errors, its own validation errors included, are
 // rendered in the nested format, behind the envelope middleware.
 func Example() {
-	errs, err := envelopehuma.New(envelopehuma.Options{Writer: envelope.WriterOptions{Format: envelope.NestedFormat()}})
+	ew, err := envelope.NewWriter(envelope.WriterOptions{Format: envelope.NestedFormat()})
+	if err != nil {
+		panic(err)
+	}
+	errs, err := envelopehuma.New(envelopehuma.Options{Writer: ew})
 	if err != nil {
 		panic(err)
 	}
@@ -52,7 +56,7 @@ func Example() {
 	huma.Get(api, "/users/{id}", func(ctx context.Context, in *userInput) (*userOutput, error) {
 		return nil, envelope.NotFound("User not found.")
 	})
-	mw, err := envelope.Middleware(envelope.MiddlewareOptions{Writer: errs.Writer()})
+	mw, err := envelope.Middleware(envelope.MiddlewareOptions{Writer: ew}) // the same writer
 	if err != nil {
 		panic(err)
 	}

@@ -18,10 +18,13 @@
 //     gives it, with the code's default message in place of huma's
 //     "validation failed". huma's messages for the rules the envelope
 //     catalog knows (required, minLength, maximum, minItems, format email,
-//     enum, a value of the wrong type, ...) become the catalog's field keys
-//     with their arguments, so that the writer's [envelope.Localizer] words
-//     them in the client's language and sets Content-Language; others keep
-//     huma's English text. A missing required property, which huma reports
+//     enum, ...) become the catalog's field keys with their arguments, so
+//     that the writer's [envelope.Localizer] words them in the client's
+//     language and sets Content-Language; others keep huma's English text.
+//     A value of the wrong type, a body member ("expected integer") or a
+//     parameter that does not parse ("invalid integer"), gets the field
+//     error [envelope.DecodeRequest] gives a JSON member of the wrong type
+//     ([envelope.WrongType]: code "type", "must be an integer"). A missing required property, which huma reports
 //     at the enclosing object, is reported at the property. An error whose
 //     details are all at the body's root (a body that is not JSON, or not
 //     an object) is not about any field: it keeps huma's status and its
@@ -58,10 +61,15 @@ import (
 
 // Options configures [New]. The zero value renders in the flat format.
 type Options struct {
-	// Writer configures the [envelope.Writer] that renders every huma
-	// error: format, alternates, codes, logger, localizer, rate-limit
-	// headers, hooks. Its zero value is the flat format.
-	Writer envelope.WriterOptions
+	// Writer renders every huma error, with everything it was built with
+	// (format, alternates, codes, logger, localizer, rate-limit headers,
+	// hooks); its formats ([envelope.Writer.Formats]) document the error
+	// responses in the OpenAPI document. Give [envelope.Middleware] in
+	// front of the API the same Writer, so that errors outside huma
+	// (unknown routes, panics) have the same shape. Nil means a Writer of
+	// the zero [envelope.WriterOptions]: the flat format, logging to
+	// slog.Default; [Adapter.Writer] returns it.
+	Writer *envelope.Writer
 	// FieldPath, when set, maps the location of a huma error detail, such
 	// as "body.items[2].sku" or "query.limit", to the field path of an
 	// [envelope.FieldError]. Nil means the adapter's own mapping: "body."
@@ -90,21 +98,19 @@ type formatSchema struct {
 	schema    map[string]any
 }
 
-// New validates opts and returns an adapter. It fails when the writer
-// options are invalid (see [envelope.NewWriter]) or a format's media type
-// is not JSON (application/json or a +json suffix), since huma marshals
-// error bodies with its JSON format.
+// New validates opts and returns an adapter. It fails when a format of
+// the writer has a media type that is not JSON (application/json or a
+// +json suffix), since huma marshals error bodies with its JSON format.
 func New(opts Options) (*Adapter, error) {
-	ew, err := envelope.NewWriter(opts.Writer)
-	if err != nil {
-		return nil, err
-	}
-	main := opts.Writer.Format
-	if main.Body == "" && main.Name == "" && main.MediaType == "" {
-		main = envelope.FlatFormat()
+	ew := opts.Writer
+	if ew == nil {
+		var err error
+		if ew, err = envelope.NewWriter(envelope.WriterOptions{}); err != nil {
+			return nil, err
+		}
 	}
 	a := &Adapter{ew: ew, fieldPath: opts.FieldPath}
-	for _, f := range append([]envelope.Format{main}, opts.Writer.Alternates...) {
+	for _, f := range ew.Formats() {
 		if !jsonMediaType(f.MediaType) {
 			return nil, fmt.Errorf("envelopehuma: format %q: media type %q is not JSON", f.Name, f.MediaType)
 		}
@@ -125,9 +131,10 @@ func jsonMediaType(mt string) bool {
 	return base == "" || base == "application/json" || strings.HasSuffix(base, "+json")
 }
 
-// Writer returns the writer the adapter renders with, to share with
-// [envelope.Middleware] in front of the API so that errors outside huma
-// (unknown routes, panics) have the same shape.
+// Writer returns the writer the adapter renders with ([Options.Writer], or
+// the one New made), to share with [envelope.Middleware] in front of the
+// API so that errors outside huma (unknown routes, panics) have the same
+// shape.
 func (a *Adapter) Writer() *envelope.Writer { return a.ew }
 
 // Configure makes an API created from cfg render its errors through a. It
@@ -273,12 +280,12 @@ func newError(status int, msg string, errs ...error) huma.StatusError {
 		return &Error{status: status} // 304 from huma.Status304NotModified, or the schema probe
 	}
 	e := &Error{status: status, msg: msg, errs: errs}
-	e.err = pendingError(status, msg, errs, FieldPath)
+	e.err = pendingError(status, msg, errs, FieldPath, nil)
 	return e
 }
 
-func pendingError(status int, msg string, errs []error, fieldPath func(string) string) *envelope.APIError {
-	return withDetails(envelope.New(envelope.CodeForStatus(status), msg).WithStatus(status), errs, fieldPath)
+func pendingError(status int, msg string, errs []error, fieldPath func(string) string, op *huma.Operation) *envelope.APIError {
+	return withDetails(envelope.New(envelope.CodeForStatus(status), msg).WithStatus(status), errs, fieldPath, op)
 }
 
 // newErrorWithContext is huma.NewErrorWithContext: the error rendered for
@@ -304,7 +311,7 @@ func newErrorWithContext(ctx huma.Context, status int, msg string, errs ...error
 			err = ae
 			break
 		}
-		e := withDetails(envelope.New(envelope.CodeForStatus(status), msg).WithStatus(status), errs, a.pathFor(ctx))
+		e := withDetails(envelope.New(envelope.CodeForStatus(status), msg).WithStatus(status), errs, a.pathFor(ctx), operationOf(ctx))
 		fields := e.Fields()
 		switch {
 		case len(fields) == 0:
@@ -355,9 +362,17 @@ func isDetailer(err error) bool {
 	return ok
 }
 
+// operationOf returns the operation ctx serves, or nil.
+func operationOf(ctx huma.Context) *huma.Operation {
+	if ctx == nil {
+		return nil
+	}
+	return ctx.Operation()
+}
+
 // withDetails adds errs to e: details as field errors, other errors as the
-// internal cause.
-func withDetails(e *envelope.APIError, errs []error, fieldPath func(string) string) *envelope.APIError {
+// internal cause. op is the operation served, nil when unknown.
+func withDetails(e *envelope.APIError, errs []error, fieldPath func(string) string, op *huma.Operation) *envelope.APIError {
 	var fields []envelope.FieldError
 	var causes []error
 	for _, x := range errs {
@@ -366,7 +381,7 @@ func withDetails(e *envelope.APIError, errs []error, fieldPath func(string) stri
 		}
 		if d, ok := x.(huma.ErrorDetailer); ok {
 			if det := d.ErrorDetail(); det != nil {
-				fields = append(fields, fieldError(det, fieldPath))
+				fields = append(fields, fieldError(det, fieldPath, op))
 				continue
 			}
 		}
@@ -386,11 +401,13 @@ func withDetails(e *envelope.APIError, errs []error, fieldPath func(string) stri
 var requiredPrefix, requiredSuffix, _ = strings.Cut(validation.MsgExpectedRequiredProperty, "%s")
 
 // fieldError returns the field error of a huma error detail: at the path
-// of its location, with the catalog key and arguments of its message when
-// the catalog has the rule (see messages.go), else huma's message. A
+// of its location, [envelope.WrongType]'s for a value of the wrong type
+// (see valueError), with the catalog key and arguments of its message
+// when the catalog has the rule (see messages.go), else huma's message. A
 // missing required property, which huma reports at the enclosing object,
-// is reported at the property itself.
-func fieldError(d *huma.ErrorDetail, fieldPath func(string) string) envelope.FieldError {
+// is reported at the property itself. op is the operation served, nil
+// when unknown.
+func fieldError(d *huma.ErrorDetail, fieldPath func(string) string, op *huma.Operation) envelope.FieldError {
 	loc := d.Location
 	if name, ok := strings.CutPrefix(d.Message, requiredPrefix); ok {
 		if name, ok = strings.CutSuffix(name, requiredSuffix); ok && name != "" && !strings.ContainsAny(name, " .[]") {
@@ -401,7 +418,11 @@ func fieldError(d *huma.ErrorDetail, fieldPath func(string) string) envelope.Fie
 			}
 		}
 	}
-	f := envelope.FieldError{Field: fieldPath(loc)}
+	path := fieldPath(loc)
+	if f, ok := valueError(d, path, op); ok {
+		return f
+	}
+	f := envelope.FieldError{Field: path}
 	if key, args, ok := catalogKey(d.Message); ok {
 		f.Code, f.Args = key, args
 	} else {
@@ -460,7 +481,7 @@ func (a *Adapter) transform(ctx huma.Context, _ string, v any) (any, error) {
 		// A pending error carries no validation_failed code, the only
 		// code a format renders at a status of its own, so the rendered
 		// status is the one huma sends.
-		r = a.render(ctx, pendingError(e.status, e.msg, e.errs, a.pathFor(ctx)))
+		r = a.render(ctx, pendingError(e.status, e.msg, e.errs, a.pathFor(ctx), operationOf(ctx)))
 	}
 	for k, vs := range r.header {
 		if len(vs) > 0 {

@@ -114,6 +114,14 @@ func do(t *testing.T, srv *httptest.Server, method, path, body string, hdr ...st
 
 var quiet = slog.New(slog.DiscardHandler)
 
+// newWriter returns the writer of opts.
+func newWriter(t testing.TB, opts envelope.WriterOptions) *envelope.Writer {
+	t.Helper()
+	ew, err := envelope.NewWriter(opts)
+	require.NoError(t, err)
+	return ew
+}
+
 const badOrder = `{"items":[{"sku":"ab","qty":1},{"sku":"abc","qty":0}]}`
 
 // TestWire drives real huma APIs through real servers: huma's own
@@ -159,7 +167,7 @@ func TestWire(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
-			srv := newServer(t, Options{Writer: envelope.WriterOptions{Format: tt.format, Logger: quiet}})
+			srv := newServer(t, Options{Writer: newWriter(t, envelope.WriterOptions{Format: tt.format, Logger: quiet})})
 			resp, body := do(t, srv, tt.method, tt.path, tt.body)
 			assert.Equal(t, tt.status, resp.StatusCode)
 			assert.Equal(t, tt.want+"\n", body)
@@ -198,7 +206,7 @@ func TestFieldPath(t *testing.T) {
 func TestNegotiation(t *testing.T) {
 	t.Parallel()
 	nested := envelope.NestedFormat()
-	srv := newServer(t, Options{Writer: envelope.WriterOptions{Format: nested, Alternates: []envelope.Format{envelope.ProblemFormat()}, Logger: quiet}})
+	srv := newServer(t, Options{Writer: newWriter(t, envelope.WriterOptions{Format: nested, Alternates: []envelope.Format{envelope.ProblemFormat()}, Logger: quiet})})
 	tests := []struct {
 		accept, contentType string
 		status              int
@@ -223,7 +231,7 @@ func TestNegotiation(t *testing.T) {
 // headers) reach the client through huma.
 func TestHeaders(t *testing.T) {
 	t.Parallel()
-	a, err := New(Options{Writer: envelope.WriterOptions{Logger: quiet}})
+	a, err := New(Options{Writer: newWriter(t, envelope.WriterOptions{Logger: quiet})})
 	require.NoError(t, err)
 	cfg := huma.DefaultConfig("Limits", "1.0.0")
 	a.Configure(&cfg)
@@ -260,7 +268,7 @@ var errShared = huma.Error404NotFound("Nothing here.") // built before any adapt
 func TestSharedPendingError(t *testing.T) {
 	t.Parallel()
 	flat := envelope.FlatFormat()
-	srv := newServerWith(t, Options{Writer: envelope.WriterOptions{Format: flat, Logger: quiet}}, func(api huma.API) {
+	srv := newServerWith(t, Options{Writer: newWriter(t, envelope.WriterOptions{Format: flat, Logger: quiet})}, func(api huma.API) {
 		huma.Get(api, "/shared/{id}", func(ctx context.Context, in *getOrder) (*orderOutput, error) {
 			return nil, huma.Error404NotFound("Nothing here.")
 		})
@@ -296,7 +304,7 @@ func TestSharedPendingError(t *testing.T) {
 func TestOpenAPI(t *testing.T) {
 	t.Parallel()
 	nested := envelope.NestedFormat()
-	srv := newServer(t, Options{Writer: envelope.WriterOptions{Format: nested, Alternates: []envelope.Format{envelope.ProblemFormat()}, Logger: quiet}})
+	srv := newServer(t, Options{Writer: newWriter(t, envelope.WriterOptions{Format: nested, Alternates: []envelope.Format{envelope.ProblemFormat()}, Logger: quiet})})
 	resp, body := do(t, srv, "GET", "/openapi.json", "")
 	require.Equal(t, http.StatusOK, resp.StatusCode)
 	var doc struct {
@@ -333,7 +341,7 @@ func TestLocalized(t *testing.T) {
 	t.Parallel()
 	loc, err := envelope.NewLocalizer(envelope.LocalizerOptions{})
 	require.NoError(t, err)
-	srv := newServer(t, Options{Writer: envelope.WriterOptions{Localizer: loc, Logger: quiet}})
+	srv := newServer(t, Options{Writer: newWriter(t, envelope.WriterOptions{Localizer: loc, Logger: quiet})})
 	var msgs []string
 	for _, lang := range []string{"en", "de"} {
 		resp, body := do(t, srv, "POST", "/orders", badOrder, "Accept-Language", lang)
@@ -368,7 +376,7 @@ type labelled struct {
 // everywhere), telling keys from properties by the body schema.
 func TestMapKeyPaths(t *testing.T) {
 	t.Parallel()
-	srv := newServerWith(t, Options{Writer: envelope.WriterOptions{Logger: quiet}}, func(api huma.API) {
+	srv := newServerWith(t, Options{Writer: newWriter(t, envelope.WriterOptions{Logger: quiet})}, func(api huma.API) {
 		huma.Put(api, "/labels", func(ctx context.Context, in *labelled) (*orderOutput, error) {
 			return &orderOutput{}, nil
 		})
@@ -392,7 +400,7 @@ func TestMapKeyPaths(t *testing.T) {
 	}
 
 	// In the problem format, a bracketed key is one JSON Pointer token.
-	srv = newServerWith(t, Options{Writer: envelope.WriterOptions{Format: envelope.ProblemFormat(), Logger: quiet}}, func(api huma.API) {
+	srv = newServerWith(t, Options{Writer: newWriter(t, envelope.WriterOptions{Format: envelope.ProblemFormat(), Logger: quiet})}, func(api huma.API) {
 		huma.Put(api, "/labels", func(ctx context.Context, in *labelled) (*orderOutput, error) {
 			return &orderOutput{}, nil
 		})
@@ -445,7 +453,7 @@ func TestLocalizedFieldMessages(t *testing.T) {
 	t.Parallel()
 	loc, err := envelope.NewLocalizer(envelope.LocalizerOptions{})
 	require.NoError(t, err)
-	srv := newServer(t, Options{Writer: envelope.WriterOptions{Localizer: loc, Logger: quiet}})
+	srv := newServer(t, Options{Writer: newWriter(t, envelope.WriterOptions{Localizer: loc, Logger: quiet})})
 	tests := []struct {
 		lang   string
 		fields map[string]string
@@ -488,6 +496,129 @@ func TestSchema(t *testing.T) {
 	}
 	_, err := Schema(envelope.Format{Name: "broken", Body: `{"code": "{{nope}}"}`})
 	assert.Error(t, err)
-	_, err = New(Options{Writer: envelope.WriterOptions{Format: envelope.Format{Name: "xml", MediaType: "application/xml", Body: envelope.FlatFormat().Body}}})
+	_, err = New(Options{Writer: newWriter(t, envelope.WriterOptions{Format: envelope.Format{Name: "xml", MediaType: "application/xml", Body: envelope.FlatFormat().Body}})})
 	assert.ErrorContains(t, err, "not JSON")
+	_, err = New(Options{Writer: newWriter(t, envelope.WriterOptions{Alternates: []envelope.Format{{Name: "xml", MediaType: "application/xml", Body: envelope.FlatFormat().Body}}})})
+	assert.ErrorContains(t, err, "not JSON", "alternates are checked too")
+}
+
+// TestNilWriter: without a Writer, the adapter renders with one of the
+// zero options, in the flat format, and documents that.
+func TestNilWriter(t *testing.T) {
+	t.Parallel()
+	a, err := New(Options{})
+	require.NoError(t, err)
+	require.NotNil(t, a.Writer())
+	fs := a.Writer().Formats()
+	require.Len(t, fs, 1)
+	assert.Equal(t, "flat", fs[0].Name)
+	srv := newServer(t, Options{}) // the middleware takes the adapter's Writer
+	resp, body := do(t, srv, "GET", "/orders/gone", "")
+	assert.Equal(t, http.StatusNotFound, resp.StatusCode)
+	assert.Equal(t, `{"code":"not_found","message":"Order not found.","requestId":"req-7"}`+"\n", body)
+}
+
+type typedBody struct {
+	Body struct {
+		Count int               `json:"count,omitempty"`
+		Ratio float64           `json:"ratio,omitempty"`
+		Flag  bool              `json:"flag,omitempty"`
+		Name  string            `json:"name,omitempty"`
+		Tags  []string          `json:"tags,omitempty"`
+		Meta  map[string]string `json:"meta,omitempty"`
+	}
+}
+
+type typedParams struct {
+	Limit int       `query:"limit"`
+	Count int       `query:"count" minimum:"1"`
+	Page  uint64    `query:"page"`
+	Size  uint      `query:"size"`
+	Ratio float64   `query:"ratio"`
+	Flag  bool      `query:"flag"`
+	IDs   []int     `query:"ids"`
+	Since time.Time `query:"since"`
+	ID    int       `path:"id"`
+}
+
+// TestWrongTypeLikeDecodeRequest is the regression test of a value of the
+// wrong type, in the body or a parameter: its field error is the one
+// envelope.DecodeRequest gives a JSON member of that type (code "type",
+// the catalog's message for the type, in the client's language), seen
+// through the problem format, which shows field codes. A value that is
+// not a type mismatch (a number out of range, a time not in its format)
+// keeps a code of its own.
+func TestWrongTypeLikeDecodeRequest(t *testing.T) {
+	t.Parallel()
+	loc, err := envelope.NewLocalizer(envelope.LocalizerOptions{})
+	require.NoError(t, err)
+	ew := newWriter(t, envelope.WriterOptions{Format: envelope.ProblemFormat(), Localizer: loc, Logger: quiet})
+	srv := newServerWith(t, Options{Writer: ew}, func(api huma.API) {
+		huma.Put(api, "/typed", func(ctx context.Context, in *typedBody) (*orderOutput, error) {
+			return &orderOutput{}, nil
+		})
+		huma.Get(api, "/typed/{id}", func(ctx context.Context, in *typedParams) (*orderOutput, error) {
+			return &orderOutput{}, nil
+		})
+	})
+	viaDecode := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		var in typedBody
+		ew.Write(w, r, envelope.DecodeRequest(r, &in.Body))
+	}))
+	t.Cleanup(viaDecode.Close)
+	type problem struct {
+		Status int              `json:"status"`
+		Code   string           `json:"code"`
+		Errors []map[string]any `json:"errors"`
+	}
+	decode := func(body string) problem {
+		t.Helper()
+		var p problem
+		require.NoError(t, json.Unmarshal([]byte(body), &p), body)
+		return p
+	}
+
+	for _, body := range []string{`{"count":"two"}`, `{"count":1.5}`, `{"ratio":"half"}`, `{"flag":1}`, `{"name":5}`, `{"tags":"x"}`, `{"meta":[]}`} {
+		for _, lang := range []string{"en", "de", "es"} {
+			_, got := do(t, srv, "PUT", "/typed", body, "Accept-Language", lang)
+			_, want := do(t, viaDecode, "PUT", "/", body, "Accept-Language", lang)
+			g, w := decode(got), decode(want)
+			require.Len(t, w.Errors, 1, want)
+			assert.Equal(t, "type", w.Errors[0]["code"], "DecodeRequest: %s", want)
+			assert.Equal(t, 400, g.Status, body)
+			assert.Equal(t, "validation_failed", g.Code, body)
+			assert.Equal(t, w.Errors, g.Errors, "%s in %s: DecodeRequest's field error", body, lang)
+		}
+	}
+
+	// Parameters: named by their location, with the field error of a JSON
+	// member of the parameter's type.
+	tests := []struct {
+		path, pointer, code, detail string
+	}{
+		{"/typed/1?limit=abc", "#/query/limit", "type", "must be an integer"},
+		{"/typed/abc", "#/path/id", "type", "must be an integer"},
+		{"/typed/1?count=abc", "#/query/count", "type", "must be an integer"},
+		{"/typed/1?page=x", "#/query/page", "type", "must be an integer"},
+		{"/typed/1?page=-1", "#/query/page", "type", "must be a non-negative integer"},
+		{"/typed/1?size=-1", "#/query/size", "type", "must be a non-negative integer"},
+		{"/typed/1?ratio=half", "#/query/ratio", "type", "must be a number"},
+		{"/typed/1?flag=maybe", "#/query/flag", "type", "must be a boolean"},
+		{"/typed/1?ids=1,a", "#/query/ids", "type", "must be an integer"},
+		{"/typed/1?limit=99999999999999999999", "#/query/limit", "invalid", "is invalid"},
+		{"/typed/1?ratio=1e999", "#/query/ratio", "invalid", "is invalid"},
+		{"/typed/1?since=yesterday", "#/query/since", "pattern", "has an invalid format"},
+	}
+	for _, tt := range tests {
+		resp, body := do(t, srv, "GET", tt.path, "")
+		assert.Equal(t, http.StatusBadRequest, resp.StatusCode, "%s: %s", tt.path, body)
+		p := decode(body)
+		assert.Equal(t, "validation_failed", p.Code, tt.path)
+		assert.Equal(t, []map[string]any{{"detail": tt.detail, "pointer": tt.pointer, "code": tt.code}}, p.Errors, tt.path)
+		assert.NotContains(t, body, "invalid integer", tt.path)
+		assert.NotContains(t, body, "2006", tt.path)
+	}
+	resp, body := do(t, srv, "GET", "/typed/1?limit=abc", "", "Accept-Language", "de")
+	assert.Equal(t, "de", resp.Header.Get("Content-Language"))
+	assert.Equal(t, "muss eine ganze Zahl sein", decode(body).Errors[0]["detail"])
 }

@@ -39,7 +39,7 @@ func TestExampleServers(t *testing.T) {
 	}{
 		{"GET", "/v1/items/1", "", 200, "", nil, ""},
 		{"GET", "/v1/items/42", "", 404, "not_found", nil, ""},
-		{"GET", "/v1/items/1?revision=abc", "", 400, "invalid_request", map[string]any{"revision": "has the wrong type"}, ""},
+		{"GET", "/v1/items/1?revision=abc", "", 400, "invalid_request", map[string]any{"revision": "must be an integer"}, ""},
 		{"POST", "/v1/items", `{"item":{"displayName":""}}`, 400, "validation_failed", map[string]any{"item.displayName": "is required"}, ""},
 		{"PUT", "/v1/items/1", "", 405, "method_not_allowed", nil, "GET, DELETE"},
 	}

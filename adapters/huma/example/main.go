@@ -12,6 +12,7 @@
 //	curl -i -X POST localhost:8088/books -H 'Accept-Language: de' -H 'Content-Type: application/json' -d '{"title":"X"}'
 //	curl -i -X POST localhost:8088/books -H 'Accept: application/problem+json' -H 'Content-Type: application/json' -d '{}'
 //	curl -i 'localhost:8088/books?limit=500'
+//	curl -i 'localhost:8088/books?limit=abc' -H 'Accept: application/problem+json'
 //	curl -s localhost:8088/openapi.json
 //
 // -format picks the main format (flat, nested or problem); clients that
@@ -71,7 +72,11 @@ func newServer(format string, logger *slog.Logger) (http.Handler, error) {
 	if f.Name != "problem" {
 		opts.Alternates = []envelope.Format{envelope.ProblemFormat()}
 	}
-	errs, err := envelopehuma.New(envelopehuma.Options{Writer: opts})
+	ew, err := envelope.NewWriter(opts)
+	if err != nil {
+		return nil, err
+	}
+	errs, err := envelopehuma.New(envelopehuma.Options{Writer: ew})
 	if err != nil {
 		return nil, err
 	}
@@ -115,7 +120,7 @@ func newServer(format string, logger *slog.Logger) (http.Handler, error) {
 		return &bookOutput{Body: in.Body}, nil
 	})
 
-	mw, err := envelope.Middleware(envelope.MiddlewareOptions{Writer: errs.Writer()})
+	mw, err := envelope.Middleware(envelope.MiddlewareOptions{Writer: ew})
 	if err != nil {
 		return nil, err
 	}

@@ -30,6 +30,8 @@ func TestServer(t *testing.T) {
 		{"problem", "POST", "/books", `{}`, "application/problem+json", 400, `"code":"validation_failed","errors":[{"detail":"is required","pointer":"#/slug","code":"required"}`},
 		{"conflict", "POST", "/books", `{"slug":"dune","title":"Dune","year":1965}`, "", 409, `{"error":{"code":"conflict","message":"A book with this slug exists.","details":null,"request_id":"r-1"}}`},
 		{"query", "GET", "/books?limit=500", "", "", 422, `"details":{"query.limit":["must be at most 100"]}`},
+		{"query of the wrong type", "GET", "/books?limit=abc", "", "application/problem+json", 400, `"errors":[{"detail":"must be an integer","pointer":"#/query/limit","code":"type"}]`},
+		{"body member of the wrong type", "POST", "/books", `{"slug":"x","title":"Xy","year":"1965"}`, "application/problem+json", 400, `"errors":[{"detail":"must be an integer","pointer":"#/year","code":"type"}]`},
 		{"unknown route", "GET", "/nope", "", "", 404, `{"error":{"code":"not_found",`},
 	}
 	for _, tt := range tests {
