@@ -12,7 +12,8 @@ import (
 
 // The end-to-end tests build the command and run it, standalone and as
 // go vet's tool, on a small module (testdata/app) that imports a stand-in
-// envelope package. They need the go command and nothing from the network.
+// envelope package. They need the go command and nothing from the network
+// beyond what building this module needs.
 
 // wantFindings are the diagnostics testdata/app must produce, one or more
 // per check, as file:line: and a piece of the message.
@@ -36,7 +37,14 @@ func setup(t *testing.T) (bin, app string) {
 	}
 	dir := t.TempDir()
 	bin = filepath.Join(dir, "envelopevet")
-	run(t, ".", nil, "go", "build", "-o", bin, ".")
+	// The command is built as the module around it is built (in the
+	// workspace, if there is one), so that it needs no module the build of
+	// the tests did not need; only the runs on the app are cut off from
+	// the workspace and the network.
+	build := exec.Command("go", "build", "-o", bin, ".")
+	if out, err := build.CombinedOutput(); err != nil {
+		t.Fatalf("go build: %v\n%s", err, out)
+	}
 
 	env := filepath.Join(dir, "envelope")
 	copyDir(t, filepath.Join("..", "..", "testdata", "src", "github.com", "apienvelope", "envelope"), env)
