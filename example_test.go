@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"os"
+	"strconv"
 	"strings"
 
 	"github.com/apienvelope/envelope"
@@ -164,6 +165,23 @@ func ExampleDecodeRequest() {
 	// {"code":"invalid_request","message":"A field of the request body has the wrong type.","fields":{"age":"must be an integer"},"requestId":"req_9f7a32b5"}
 	// 400 application/json
 	// {"code":"invalid_request","message":"The request body has an unknown field.","fields":{"email":"is not a known field"},"requestId":"req_9f7a32b5"}
+}
+
+// A query parameter that does not parse gets the field error a JSON member
+// of the wrong type gets, without the parser's text.
+func ExampleValueError() {
+	h := envelope.Protect(envelope.HandlerFunc(func(w http.ResponseWriter, r *http.Request) error {
+		limit, err := strconv.Atoi(r.URL.Query().Get("limit"))
+		if err != nil {
+			return envelope.InvalidRequest("").WithFields(envelope.ValueError("limit", err))
+		}
+		fmt.Fprintf(w, "limit %d\n", limit)
+		return nil
+	}))
+	show(h, "GET", "/people?limit=ten", "")
+	// Output:
+	// 400 application/json
+	// {"code":"invalid_request","message":"The request is malformed.","fields":{"limit":"must be an integer"},"requestId":"req_9f7a32b5"}
 }
 
 func ExampleCodeOf() {

@@ -3,11 +3,16 @@ package envelope
 import (
 	"encoding/json"
 	"errors"
+	"fmt"
 	"io"
 	"net/http"
+	"net/http/httptest"
+	"net/url"
 	"reflect"
+	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -151,5 +156,76 @@ func TestWrongTypeSpeaksAsDecodeRequest(t *testing.T) {
 	} {
 		_, body := quietWriter(t).Render(nil, nil, Validation("").WithFields(WrongType("limit", typ)))
 		assert.Contains(t, string(body), `"limit":"`+want+`"`, "%v", typ)
+	}
+}
+
+// TestValueErrorOverTheWire parses query parameters as an adapter binding
+// them would, and checks the field errors a client receives, localized:
+// a syntax error is the wrong type, as DecodeRequest says it of a JSON
+// member; a range error, a time out of its layout and anything else are
+// worded without the parser's text, which holds the value and Go names.
+func TestValueErrorOverTheWire(t *testing.T) {
+	t.Parallel()
+	parse := map[string]func(string) error{
+		"atoi":     func(v string) error { _, err := strconv.Atoi(v); return err },
+		"int8":     func(v string) error { _, err := strconv.ParseInt(v, 10, 8); return err },
+		"uint":     func(v string) error { _, err := strconv.ParseUint(v, 10, 64); return err },
+		"float":    func(v string) error { _, err := strconv.ParseFloat(v, 64); return err },
+		"bool":     func(v string) error { _, err := strconv.ParseBool(v); return err },
+		"since":    func(v string) error { _, err := time.Parse(time.DateOnly, v); return err },
+		"duration": func(v string) error { _, err := time.ParseDuration(v); return err },
+	}
+	loc, err := NewLocalizer(LocalizerOptions{})
+	require.NoError(t, err)
+	ew := newWriter(t, WriterOptions{Format: ProblemFormat(), Localizer: loc})
+	srv := httptest.NewServer(chainFor(t, ew, MiddlewareOptions{}, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		var fields []FieldError
+		for name, vs := range r.URL.Query() {
+			if err := parse[name](vs[0]); err != nil {
+				// Wrapped, as a binding library returns it.
+				fields = append(fields, ValueError(name, fmt.Errorf("binding %s: %w", name, err)))
+			}
+		}
+		Write(w, r, InvalidRequest("").WithFields(fields...))
+	})))
+	t.Cleanup(srv.Close)
+	tests := []struct {
+		name, value, lang, code, detail string
+	}{
+		{"atoi", "abc", "", "type", "must be an integer"},
+		{"atoi", "abc", "de", "type", "muss eine ganze Zahl sein"},
+		{"uint", "-1", "", "type", "must be a non-negative integer"},
+		{"float", "half", "", "type", "must be a number"},
+		{"bool", "maybe", "", "type", "must be a boolean"},
+		{"int8", "300", "", "invalid", "is invalid"},
+		{"since", "yesterday", "", "pattern", "has an invalid format"},
+		{"duration", "soon", "", "invalid", "is invalid"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name+"="+tt.value+"/"+tt.lang, func(t *testing.T) {
+			t.Parallel()
+			req, err := http.NewRequest(http.MethodGet, srv.URL+"/?"+tt.name+"="+url.QueryEscape(tt.value), nil)
+			require.NoError(t, err)
+			if tt.lang != "" {
+				req.Header.Set("Accept-Language", tt.lang)
+			}
+			resp, err := http.DefaultClient.Do(req)
+			require.NoError(t, err)
+			defer resp.Body.Close()
+			body, err := io.ReadAll(resp.Body)
+			require.NoError(t, err)
+			assert.Equal(t, http.StatusBadRequest, resp.StatusCode)
+			var p struct {
+				Errors []struct{ Detail, Pointer, Code string }
+			}
+			require.NoError(t, json.Unmarshal(body, &p), "%s", body)
+			require.Len(t, p.Errors, 1, "%s", body)
+			assert.Equal(t, "#/"+tt.name, p.Errors[0].Pointer)
+			assert.Equal(t, tt.code, p.Errors[0].Code)
+			assert.Equal(t, tt.detail, p.Errors[0].Detail)
+			for _, internal := range []string{"strconv", "parsing", "binding", "syntax", "range"} {
+				assert.NotContains(t, string(body), internal, "the parser's text stays out")
+			}
+		})
 	}
 }

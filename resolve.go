@@ -8,6 +8,7 @@ import (
 	"reflect"
 	"strconv"
 	"strings"
+	"time"
 )
 
 // This file is the first step of the write path: it turns any error into
@@ -223,4 +224,42 @@ func fromJSONError(err error) *APIError {
 // that do not parse, so that every binding speaks alike.
 func WrongType(field string, want reflect.Type) FieldError {
 	return FieldError{Field: field, Code: "type", key: "type_" + jsonKindOf(want)}
+}
+
+// ValueError returns the field error for a text value at field (a query,
+// path, header or form parameter) that did not parse, err being the
+// parser's error, so that adapters binding such values all report them as
+// [DecodeRequest] reports JSON members:
+//
+//   - a value strconv rejects for its syntax ("abc" for an integer, "-1"
+//     for an unsigned one) is of the wrong type: [WrongType] of the type
+//     the strconv function parses, code "type", "must be an integer";
+//   - a number out of range for its field (300 for an int8) is "invalid";
+//   - a time that does not match its layout ([time.ParseError]) is
+//     "pattern", "has an invalid format";
+//   - anything else (a duration, a custom type) is "invalid".
+//
+// The parser's text is never used: it can hold the value and Go type
+// names.
+func ValueError(field string, err error) FieldError {
+	if ne, ok := asError[*strconv.NumError](err); ok && !isError(ne.Err, strconv.ErrRange) {
+		var t reflect.Type
+		switch ne.Func {
+		case "ParseInt", "Atoi":
+			t = reflect.TypeFor[int64]()
+		case "ParseUint":
+			t = reflect.TypeFor[uint64]()
+		case "ParseFloat":
+			t = reflect.TypeFor[float64]()
+		case "ParseBool":
+			t = reflect.TypeFor[bool]()
+		}
+		if t != nil {
+			return WrongType(field, t)
+		}
+	}
+	if _, ok := asError[*time.ParseError](err); ok {
+		return FieldError{Field: field, Code: "pattern"}
+	}
+	return FieldError{Field: field, Code: "invalid"}
 }

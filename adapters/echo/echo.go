@@ -29,9 +29,6 @@ import (
 	"errors"
 	"io"
 	"net/http"
-	"reflect"
-	"strconv"
-	"time"
 
 	"github.com/apienvelope/envelope"
 	"github.com/labstack/echo/v4"
@@ -147,7 +144,7 @@ func Error(err error) error {
 	if errors.As(err, &be) && be.HTTPError != nil {
 		// echo's binders (echo.QueryParamsBinder, ...) name the parameter
 		// they could not bind; their message names a Go type.
-		return fromHTTPError(be.HTTPError, valueError(be.Field, be.Internal))
+		return fromHTTPError(be.HTTPError, envelope.ValueError(be.Field, be.Internal))
 	}
 	var he *echo.HTTPError
 	if !errors.As(err, &he) {
@@ -179,50 +176,6 @@ type bodyError struct{ he *echo.HTTPError }
 func (e *bodyError) Error() string { return e.he.Error() }
 func (e *bodyError) Unwrap() error { return e.he.Internal }
 
-// valueError returns the field error for the value at field that echo's
-// binder could not convert, err being why. A value strconv rejects for its
-// syntax is of the wrong type ("abc" for an int, "-1" for a uint, one
-// element of a slice, as ?ids=a into a []int): [envelope.WrongType] with
-// the type strconv parses, code "type" and the catalog's type_<kind>
-// message ("must be an integer"), as [envelope.DecodeRequest] reports a
-// JSON member of the wrong type. A number out of its field's range is
-// "invalid", a time that does not match its layout "pattern", and anything
-// else (a missing value, a duration, a custom type) "invalid".
-func valueError(field string, err error) envelope.FieldError {
-	var ne *strconv.NumError
-	var tpe *time.ParseError
-	switch {
-	case errors.As(err, &ne):
-		if t := parsedType(ne); t != nil {
-			return envelope.WrongType(field, t)
-		}
-	case errors.As(err, &tpe):
-		return envelope.FieldError{Field: field, Code: "pattern"}
-	}
-	return envelope.FieldError{Field: field, Code: "invalid"}
-}
-
-// parsedType returns the type of the strconv function that failed with
-// ne: int64 for ParseInt and Atoi, uint64 for ParseUint, float64 for
-// ParseFloat, bool for ParseBool. It returns nil when the value was a
-// number out of range (of the right type, just too large for the field)
-// or the function is another.
-func parsedType(ne *strconv.NumError) reflect.Type {
-	if errors.Is(ne.Err, strconv.ErrRange) {
-		return nil
-	}
-	switch ne.Func {
-	case "ParseInt", "Atoi":
-		return reflect.TypeFor[int64]()
-	case "ParseUint":
-		return reflect.TypeFor[uint64]()
-	case "ParseFloat":
-		return reflect.TypeFor[float64]()
-	case "ParseBool":
-		return reflect.TypeFor[bool]()
-	}
-	return nil
-}
 
 // FromHTTPError maps an *echo.HTTPError to an [*envelope.APIError] with the
 // built-in code of its status ([envelope.CodeForStatus]: 400

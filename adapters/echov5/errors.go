@@ -5,10 +5,7 @@ import (
 	"errors"
 	"io"
 	"net/http"
-	"reflect"
-	"strconv"
 	"strings"
-	"time"
 
 	"github.com/apienvelope/envelope"
 	"github.com/labstack/echo/v5"
@@ -171,7 +168,7 @@ func bindFields(err error) []envelope.FieldError {
 	if !ok || !plausibleName(name) {
 		return nil
 	}
-	return []envelope.FieldError{valueError(name, inner)}
+	return []envelope.FieldError{envelope.ValueError(name, inner)}
 }
 
 func collectBindingErrors(err error, fields *[]envelope.FieldError, depth int) {
@@ -190,7 +187,7 @@ func collectBindingErrors(err error, fields *[]envelope.FieldError, depth int) {
 		if be.HTTPError != nil {
 			cause = be.HTTPError.Unwrap()
 		}
-		*fields = append(*fields, valueError(be.Field, cause))
+		*fields = append(*fields, envelope.ValueError(be.Field, cause))
 	}
 }
 
@@ -201,46 +198,3 @@ func plausibleName(s string) bool {
 	return s != "" && len(s) <= 256 && !strings.ContainsAny(s, " \t\r\n:")
 }
 
-// valueError returns the field error for the value at field that failed
-// to parse with err. A value strconv rejects for its syntax is of the
-// wrong type ("abc" for an int, "-1" for a uint, one element of a slice,
-// as ?ids=a into a []int): [envelope.WrongType] with the type strconv
-// parses, code "type" and the catalog's type_<kind> message ("must be an
-// integer"), as [envelope.DecodeRequest] reports a JSON member of the
-// wrong type. A number out of its field's range is "invalid", a time that
-// does not match its format "pattern", and anything else "invalid".
-func valueError(field string, err error) envelope.FieldError {
-	var ne *strconv.NumError
-	var tpe *time.ParseError
-	switch {
-	case errors.As(err, &ne):
-		if t := parsedType(ne); t != nil {
-			return envelope.WrongType(field, t)
-		}
-	case errors.As(err, &tpe):
-		return envelope.FieldError{Field: field, Code: "pattern"}
-	}
-	return envelope.FieldError{Field: field, Code: "invalid"}
-}
-
-// parsedType returns the type of the strconv function that failed with
-// ne: int64 for ParseInt and Atoi, uint64 for ParseUint, float64 for
-// ParseFloat, bool for ParseBool. It returns nil when the value was a
-// number out of range (of the right type, just too large for the field)
-// or the function is another.
-func parsedType(ne *strconv.NumError) reflect.Type {
-	if errors.Is(ne.Err, strconv.ErrRange) {
-		return nil
-	}
-	switch ne.Func {
-	case "ParseInt", "Atoi":
-		return reflect.TypeFor[int64]()
-	case "ParseUint":
-		return reflect.TypeFor[uint64]()
-	case "ParseFloat":
-		return reflect.TypeFor[float64]()
-	case "ParseBool":
-		return reflect.TypeFor[bool]()
-	}
-	return nil
-}

@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"reflect"
-	"strconv"
 	"strings"
 	"time"
 
@@ -120,7 +119,7 @@ func bindError(ctx context.Context, err error, obj any, values map[string][]stri
 		}
 		probe := reflect.New(t.Elem()).Interface()
 		if perr := binding.MapFormWithTag(probe, map[string][]string{name: vs}, tag); perr != nil {
-			return envelope.InvalidRequest("").WithFields(valueError(name, perr)).WithCause(err)
+			return envelope.InvalidRequest("").WithFields(envelope.ValueError(name, perr)).WithCause(err)
 		}
 	}
 	// Not a value's fault that can be pinned on one parameter.
@@ -176,47 +175,3 @@ func tagName(tag string) func(reflect.StructField) string {
 	}
 }
 
-// valueError returns the field error for the value of the parameter
-// name that gin could not bind, err being why. A value strconv rejects for
-// its syntax is of the wrong type ("abc" for an int, "-1" for a uint, one
-// element of a slice, as ?ids=a into a []int): [envelope.WrongType] with
-// the type strconv parses, code "type" and the catalog's type_<kind>
-// message ("must be an integer"), as [envelope.DecodeRequest] reports a
-// JSON member of the wrong type. A number out of its field's range is
-// "invalid", a time that does not match its time_format "pattern", and
-// anything else (a duration, a custom type) "invalid".
-func valueError(name string, err error) envelope.FieldError {
-	var ne *strconv.NumError
-	var tpe *time.ParseError
-	switch {
-	case errors.As(err, &ne):
-		if t := parsedType(ne); t != nil {
-			return envelope.WrongType(name, t)
-		}
-	case errors.As(err, &tpe):
-		return envelope.FieldError{Field: name, Code: "pattern"}
-	}
-	return envelope.FieldError{Field: name, Code: "invalid"}
-}
-
-// parsedType returns the type of the strconv function that failed with
-// ne: int64 for ParseInt and Atoi, uint64 for ParseUint, float64 for
-// ParseFloat, bool for ParseBool. It returns nil when the value was a
-// number out of range (of the right type, just too large for the field)
-// or the function is another.
-func parsedType(ne *strconv.NumError) reflect.Type {
-	if errors.Is(ne.Err, strconv.ErrRange) {
-		return nil
-	}
-	switch ne.Func {
-	case "ParseInt", "Atoi":
-		return reflect.TypeFor[int64]()
-	case "ParseUint":
-		return reflect.TypeFor[uint64]()
-	case "ParseFloat":
-		return reflect.TypeFor[float64]()
-	case "ParseBool":
-		return reflect.TypeFor[bool]()
-	}
-	return nil
-}
