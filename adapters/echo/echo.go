@@ -176,7 +176,6 @@ type bodyError struct{ he *echo.HTTPError }
 func (e *bodyError) Error() string { return e.he.Error() }
 func (e *bodyError) Unwrap() error { return e.he.Internal }
 
-
 // FromHTTPError maps an *echo.HTTPError to an [*envelope.APIError] with the
 // built-in code of its status ([envelope.CodeForStatus]: 400
 // invalid_request, 401 unauthorized, 404 not_found, 405

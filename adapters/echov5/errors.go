@@ -197,4 +197,3 @@ func collectBindingErrors(err error, fields *[]envelope.FieldError, depth int) {
 func plausibleName(s string) bool {
 	return s != "" && len(s) <= 256 && !strings.ContainsAny(s, " \t\r\n:")
 }
-

@@ -174,4 +174,3 @@ func tagName(tag string) func(reflect.StructField) string {
 		return name
 	}
 }
-
