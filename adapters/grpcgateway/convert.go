@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"net/http"
-	"reflect"
 	"strconv"
 	"strings"
 	"time"
@@ -217,39 +216,29 @@ func (g *Gateway) localError(cause error, text string, n naming) *envelope.APIEr
 
 // valueError returns the field error for a parameter at path that did not
 // parse, why being the text of the parser's error, which the gateway
-// passes on only as text. A value strconv rejects for its syntax
+// passes on only as text. The text is read back into the error it was
+// made from, as far as [envelope.ValueError] looks at it (which strconv
+// function failed, and whether for the value's syntax or its range; or
+// that a time did not parse), so that the field error is the one every
+// adapter gives: a value strconv rejects for its syntax
 // (`strconv.ParseInt: parsing "abc": invalid syntax`; for a repeated
-// field, the one element that failed) is of the wrong type:
-// [envelope.WrongType] with the type the strconv function parses, code
-// "type" and the catalog's type_<kind> message ("must be an integer"), as
-// [envelope.DecodeRequest] reports a JSON member of the wrong type. A
-// number out of its field's range is "invalid", a timestamp that is not
-// RFC 3339 "pattern", anything else (a duration, bytes that are not
-// base64) "invalid".
+// field, the one element that failed) is of the wrong type, code "type",
+// "must be an integer"; a number out of range is "invalid", a timestamp
+// that is not RFC 3339 "pattern", anything else (a duration, bytes that
+// are not base64) "invalid".
 func valueError(path, why string) envelope.FieldError {
+	var err error = errors.New("unparsed")
 	if rest, ok := strings.CutPrefix(why, "strconv."); ok {
 		fn, detail, _ := strings.Cut(rest, ": ")
-		if !strings.HasSuffix(detail, ": "+strconv.ErrRange.Error()) {
-			var t reflect.Type
-			switch fn {
-			case "ParseInt", "Atoi":
-				t = reflect.TypeFor[int64]()
-			case "ParseUint":
-				t = reflect.TypeFor[uint64]()
-			case "ParseFloat":
-				t = reflect.TypeFor[float64]()
-			case "ParseBool":
-				t = reflect.TypeFor[bool]()
-			}
-			if t != nil {
-				return envelope.WrongType(path, t)
-			}
+		ne := &strconv.NumError{Func: fn, Err: strconv.ErrSyntax}
+		if strings.HasSuffix(detail, ": "+strconv.ErrRange.Error()) {
+			ne.Err = strconv.ErrRange
 		}
+		err = ne
+	} else if strings.HasPrefix(why, "parsing time ") {
+		err = &time.ParseError{}
 	}
-	if strings.HasPrefix(why, "parsing time ") {
-		return envelope.FieldError{Field: path, Code: "pattern"}
-	}
-	return envelope.FieldError{Field: path, Code: "invalid"}
+	return envelope.ValueError(path, err)
 }
 
 // ToGRPC returns the gRPC status error that err stands for, as the package
