@@ -427,12 +427,9 @@ func (cf *compiledFormat) wireText(code Code, i int) string {
 	return s
 }
 
-// entry returns what the format knows of code; for a code of no table, an
-// entry made on the spot, numbered as the category of status.
-func (cf *compiledFormat) entry(code Code, status int) *codeEntry {
-	if e, ok := cf.entries[code]; ok {
-		return e
-	}
+// newEntry makes the entry of a code of no table (what the format knows
+// of it), made on the spot, numbered as the category of status.
+func (cf *compiledFormat) newEntry(code Code, status int) *codeEntry {
 	e := &codeEntry{code: code, status: status, wire: make([][]byte, len(cf.t.codeSlots))}
 	for i, s := range cf.t.codeSlots {
 		if s.kind == nodeSlot {
@@ -444,19 +441,25 @@ func (cf *compiledFormat) entry(code Code, status int) *codeEntry {
 	return e
 }
 
-// status returns the status e renders with in this format: its own, else
-// its code's in the format, else in the table, else 500.
-func (cf *compiledFormat) status(e *APIError) int {
-	if e.status != 0 {
+// statusEntry returns the status e renders with in this format (its own,
+// else its code's in the format, else 500) and what the format knows of
+// its code (for a code of no table, [compiledFormat.newEntry]'s), with
+// one lookup of the code.
+func (cf *compiledFormat) statusEntry(e *APIError) (int, *codeEntry) {
+	ent, ok := cf.entries[e.Code()]
+	status := 500
+	switch {
+	case e.status != 0:
 		if isErrorStatus(e.status) {
-			return e.status
-		}
-		return 500 // an impossible status (golang/go#22880), never a panic
+			status = e.status
+		} // else an impossible status (golang/go#22880): 500, never a panic
+	case ok:
+		status = ent.status
 	}
-	if ent, ok := cf.entries[e.Code()]; ok {
-		return ent.status
+	if !ok {
+		ent = cf.newEntry(e.Code(), status)
 	}
-	return 500
+	return status, ent
 }
 
 // applyFilter spells a snake_case code as the filter says.

@@ -40,12 +40,6 @@ const (
 	slotVary
 )
 
-// assignment is one header a response sets.
-type assignment struct {
-	key string
-	val []string
-}
-
 // headerPolicy is what the header step takes from the writer's options.
 type headerPolicy struct {
 	localized  bool // a Localizer was configured: Content-Language, Vary
@@ -58,53 +52,39 @@ type headerPolicy struct {
 // returns the names of the error's own headers it left out (invalid, or
 // not an error's to set), for the caller to log.
 func setHeaders(h http.Header, p headerPolicy, cf *compiledFormat, in *renderInput, language []string, arr *headerArray) (refused []string) {
-	id := in.requestID
-
-	// The fixed headers. A Go map that holds eight entries grows into a
-	// table on the next assignment, even of a key it holds already, so
-	// keys the map holds already (the middleware sets X-Content-Type-
-	// Options and the request ID header) are assigned before new ones.
-	var fixed [5]assignment
-	n := 0
-	fixed[n] = assignment{"Content-Type", arr[slotContentType : slotContentType+1 : slotContentType+1]}
-	n++
-	fixed[n] = assignment{"X-Content-Type-Options", arr[slotNosniff : slotNosniff+1 : slotNosniff+1]}
-	n++
-	fixed[n] = assignment{"Cache-Control", arr[slotCacheControl : slotCacheControl+1 : slotCacheControl+1]}
-	n++
-	if id != "" && cf.idHeader != "" {
-		fixed[n] = assignment{cf.idHeader, arr[slotRequestIDHeader : slotRequestIDHeader+1 : slotRequestIDHeader+1]}
-		n++
+	// The fixed headers, one slot of arr each: want holds the slots this
+	// response sets. A Go map that holds eight entries grows into a table
+	// on the next assignment, even of a key it holds already, so keys the
+	// map holds already (the middleware sets X-Content-Type-Options and
+	// the request ID header) are assigned before new ones.
+	want := uint8(1<<slotContentType | 1<<slotNosniff | 1<<slotCacheControl)
+	if in.requestID != "" && cf.idHeader != "" {
+		want |= 1 << slotRequestIDHeader
 	}
 	if p.localized && len(language) > 0 {
 		arr[slotContentLanguage] = language[0]
-		fixed[n] = assignment{"Content-Language", arr[slotContentLanguage : slotContentLanguage+1 : slotContentLanguage+1]}
-		n++
+		want |= 1 << slotContentLanguage
 	}
 	// Delete the stale headers, and learn which fixed keys h holds, in
 	// one walk of h: behind the middleware it holds six entries, and a
 	// walk costs less than a lookup per stale name and fixed key.
-	var present [len(fixed)]bool
+	var present uint8
 	for k := range h {
 		if isStale(k) {
 			delete(h, k)
-			continue
-		}
-		for i := range n {
-			if fixed[i].key == k {
-				present[i] = true
-				break
-			}
+		} else if s, ok := fixedSlot(k, cf.idHeader); ok {
+			present |= 1 << s
 		}
 	}
-	for i := range n {
-		if present[i] {
-			h[fixed[i].key] = fixed[i].val
+	present &= want
+	for s := range slotContentLanguage + 1 {
+		if present&(1<<s) != 0 {
+			h[fixedKey(s, cf.idHeader)] = arr[s : s+1 : s+1]
 		}
 	}
-	for i := range n {
-		if !present[i] {
-			h[fixed[i].key] = fixed[i].val
+	for s := range slotContentLanguage + 1 {
+		if want&^present&(1<<s) != 0 {
+			h[fixedKey(s, cf.idHeader)] = arr[s : s+1 : s+1]
 		}
 	}
 	if p.localized {
@@ -134,6 +114,37 @@ func setHeaders(h http.Header, p headerPolicy, cf *compiledFormat, in *renderInp
 		h["Www-Authenticate"] = arr[slotChallenge : slotChallenge+1 : slotChallenge+1]
 	}
 	return refused
+}
+
+// fixedKey returns the name of the fixed header of slot s of a
+// [headerArray]; idHeader is the format's request ID header.
+func fixedKey(s int, idHeader string) string {
+	switch s {
+	case slotContentType:
+		return "Content-Type"
+	case slotNosniff:
+		return "X-Content-Type-Options"
+	case slotCacheControl:
+		return "Cache-Control"
+	case slotRequestIDHeader:
+		return idHeader
+	}
+	return "Content-Language"
+}
+
+// fixedSlot returns the slot of the fixed header k, if it is one.
+func fixedSlot(k, idHeader string) (int, bool) {
+	switch k {
+	case "Content-Type":
+		return slotContentType, true
+	case "X-Content-Type-Options":
+		return slotNosniff, true
+	case "Cache-Control":
+		return slotCacheControl, true
+	case "Content-Language":
+		return slotContentLanguage, true
+	}
+	return slotRequestIDHeader, k == idHeader
 }
 
 // hasChallenge reports whether WWW-Authenticate values hold a challenge:

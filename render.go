@@ -67,11 +67,12 @@ func (cf *compiledFormat) render(dst []byte, in *renderInput) ([]byte, error) {
 
 // renderer walks a template for one error.
 type renderer struct {
-	in    renderInput // a copy, so that no error it returns can hold the caller's
+	in    renderInput // a copy: a pointer would make the caller's escape, with the error render returns
 	field int         // the current field error, -1 for none
 	group bool        // in the value of a map keyed by field: field is its first error
 	// The groups of fields by path, for maps keyed by field: in short, an
-	// array of the renderer's own, or else in long.
+	// array of the renderer's own (a pointer to a stack array would make
+	// it escape, with the error render returns), or else in long.
 	short [stackFieldList]fieldLink
 	long  []fieldLink
 	err   error

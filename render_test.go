@@ -66,7 +66,8 @@ func TestFieldGroupingMatchesReference(t *testing.T) {
 				cf, err := compileFormat(Format{Name: "grouping", Body: body}, nil)
 				require.NoError(t, err)
 				e := Validation("").WithFields(fields...)
-				got, err := cf.render(nil, &renderInput{e: e, entry: cf.entry(CodeValidation, 400), fields: e.fields, details: true})
+				_, entry := cf.statusEntry(e)
+				got, err := cf.render(nil, &renderInput{e: e, entry: entry, fields: e.fields, details: true})
 				require.NoError(t, err)
 				want := `{"fields":` + referenceGroups(fields, lists) + `}`
 				if n == 0 {

@@ -47,6 +47,11 @@ func resolve(err error) (e *APIError, unexpected bool) {
 	if err == nil {
 		return errInternal, true
 	}
+	// The common case, an *APIError returned as it is, calls no method of
+	// err and so needs no recovery.
+	if ae, ok := err.(*APIError); ok && ae != nil {
+		return ae, false
+	}
 	defer func() {
 		if recover() != nil {
 			e, unexpected = &APIError{code: CodeInternal, cause: err}, true

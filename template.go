@@ -51,6 +51,8 @@ const (
 	slotFieldCode
 	slotFieldMessage
 	slotFieldAttr
+
+	numSlotKinds // the number of kinds, for tables indexed by kind
 )
 
 // isField reports whether k stands for a value of a field error.
@@ -110,16 +112,16 @@ type objMember struct {
 // template is a parsed body.
 type template struct {
 	root      *node
-	codeSlots []*node // every {{code}} placeholder, in document order
-	uses      map[slotKind]bool
-	attrs     []string // attribute names of {{attr NAME}}, in document order
-	keyed     bool     // some object is keyed by field path
+	codeSlots []*node            // every {{code}} placeholder, in document order
+	uses      [numSlotKinds]bool // the kinds of placeholder the body has
+	attrs     []string           // attribute names of {{attr NAME}}, in document order
+	keyed     bool               // some object is keyed by field path
 }
 
 // parseTemplate parses and checks a body template. Errors give the byte
 // offset of the problem.
 func parseTemplate(src string) (*template, error) {
-	p := &tparser{src: src, t: &template{uses: map[slotKind]bool{}}}
+	p := &tparser{src: src, t: &template{}}
 	p.skip()
 	if p.i >= len(src) {
 		return nil, fmt.Errorf("the body template is empty")

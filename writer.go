@@ -282,7 +282,7 @@ func (ew *Writer) write(w http.ResponseWriter, r *http.Request, st *requestState
 		if _, werr := w.Write(body); werr != nil {
 			// Most often the client went away; the record says the
 			// response was cut short, rather than nothing at all.
-			ew.log(r, slog.LevelWarn, "envelope: error body not fully written", rs.e, werr, rs.status)
+			ew.logFor(&rs, slog.LevelWarn, "envelope: error body not fully written", werr)
 		}
 	}
 	*buf = body[:0]
@@ -299,8 +299,8 @@ func (ew *Writer) begin(rs *errResponse, r *http.Request, st *requestState, err 
 		rs.e = ew.callPrepare(rs)
 	}
 	rs.cf = ew.pick(r)
-	rs.status = rs.cf.status(rs.e)
-	entry := rs.cf.entry(rs.e.Code(), rs.status)
+	var entry *codeEntry
+	rs.status, entry = rs.cf.statusEntry(rs.e)
 	var accept []string
 	if r != nil {
 		accept = r.Header["Accept-Language"]
@@ -405,15 +405,15 @@ func (ew *Writer) renderBody(rs *errResponse, dst []byte) ([]byte, error) {
 // the OnError hooks.
 func (ew *Writer) finish(rs *errResponse, marshalErr error) {
 	if marshalErr != nil {
-		ew.log(rs.r, slog.LevelError, "envelope: details or extension did not marshal; left out", rs.e, marshalErr, rs.status)
+		ew.logFor(rs, slog.LevelError, "envelope: details or extension did not marshal; left out", marshalErr)
 	}
 	switch {
 	case rs.unexpected:
-		ew.log(rs.r, slog.LevelError, "envelope: unexpected error", rs.e, rs.orig, rs.status)
+		ew.logFor(rs, slog.LevelError, "envelope: unexpected error", rs.orig)
 	case rs.status >= 500:
-		ew.log(rs.r, slog.LevelError, "envelope: server error", rs.e, rs.e.cause, rs.status)
+		ew.logFor(rs, slog.LevelError, "envelope: server error", rs.e.cause)
 	default:
-		ew.log(rs.r, slog.LevelDebug, "envelope: client error", rs.e, rs.e.cause, rs.status)
+		ew.logFor(rs, slog.LevelDebug, "envelope: client error", rs.e.cause)
 	}
 	for _, f := range ew.onError {
 		ew.callOnError(rs, f)
@@ -423,7 +423,7 @@ func (ew *Writer) finish(rs *errResponse, marshalErr error) {
 func (ew *Writer) callOnError(rs *errResponse, f func(*http.Request, int, *APIError)) {
 	defer func() {
 		if p := recover(); p != nil {
-			ew.log(rs.r, slog.LevelError, "envelope: OnError panicked", rs.e, fmt.Errorf("panic: %s", safePanicText(p)), rs.status)
+			ew.logFor(rs, slog.LevelError, "envelope: OnError panicked", fmt.Errorf("panic: %s", safePanicText(p)))
 		}
 	}()
 	f(rs.r, rs.status, rs.e)
@@ -477,7 +477,7 @@ func (ew *Writer) headers(h http.Header, rs *errResponse) {
 	arr := headerValues(rs.st, rs.cf.mediaType, rs.in.requestID)
 	p := headerPolicy{localized: ew.localized, negotiated: len(ew.alternates) > 0, rateLimit: ew.rateLimit}
 	for _, k := range setHeaders(h, p, rs.cf, &rs.in, rs.loc.language, arr) {
-		ew.log(rs.r, slog.LevelWarn, "envelope: error header left out (invalid, or not an error's to set)", rs.e, headerError(k), rs.status)
+		ew.logFor(rs, slog.LevelWarn, "envelope: error header left out (invalid, or not an error's to set)", headerError(k))
 	}
 }
 
@@ -488,6 +488,13 @@ func (ew *Writer) log(r *http.Request, level slog.Level, msg string, e *APIError
 		id = st.id
 	}
 	logRecord(ew.logger, r, id, level, msg, e, cause, status)
+}
+
+// logFor writes one record about the response rs, once begin has run:
+// its request, error, status and request ID are known, so the context is
+// not searched again.
+func (ew *Writer) logFor(rs *errResponse, level slog.Level, msg string, cause error) {
+	logRecord(ew.logger, rs.r, rs.in.requestID, level, msg, rs.e, cause, rs.status)
 }
 
 // ctxKey is the unexported context key for the per-request state; no other
