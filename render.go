@@ -36,22 +36,28 @@ type renderInput struct {
 // value (details or an extension) fails to marshal; the caller then renders
 // again with in.details false.
 func (cf *compiledFormat) render(dst []byte, in *renderInput) ([]byte, error) {
-	r := renderer{in: *in, field: -1}
+	// The renderer points at in, its own error and its field groups on
+	// this stack; none of them escapes, as long as the error is not a
+	// field of the renderer (escape analysis would then let in and the
+	// groups flow out with the returned error).
+	var err error
+	r := renderer{in: in, field: -1, err: &err}
 	if n := len(in.fields); n > 0 {
 		r.field = 0 // outside sections, field placeholders are the first field's
 		if cf.t.keyed {
-			if n <= len(r.short) {
-				linkFieldGroups(in.fields, r.short[:n])
+			var short [stackFieldList]fieldLink
+			if n <= len(short) {
+				r.links = short[:n]
 			} else {
-				r.long = make([]fieldLink, n)
-				linkFieldGroups(in.fields, r.long)
+				r.links = make([]fieldLink, n)
 			}
+			linkFieldGroups(in.fields, r.links)
 		}
 	}
 	start := len(dst)
 	dst, _ = r.node(dst, cf.t.root, true)
-	if r.err != nil {
-		return dst[:start], r.err
+	if err != nil {
+		return dst[:start], err
 	}
 	if cf.indent == "" {
 		return dst, nil
@@ -67,24 +73,16 @@ func (cf *compiledFormat) render(dst []byte, in *renderInput) ([]byte, error) {
 
 // renderer walks a template for one error.
 type renderer struct {
-	in    renderInput // a copy: a pointer would make the caller's escape, with the error render returns
-	field int         // the current field error, -1 for none
-	group bool        // in the value of a map keyed by field: field is its first error
-	// The groups of fields by path, for maps keyed by field: in short, an
-	// array of the renderer's own (a pointer to a stack array would make
-	// it escape, with the error render returns), or else in long.
-	short [stackFieldList]fieldLink
-	long  []fieldLink
-	err   error
+	in    *renderInput
+	field int  // the current field error, -1 for none
+	group bool // in the value of a map keyed by field: field is its first error
+	// links groups the fields by path, for maps keyed by field.
+	links []fieldLink
+	err   *error // the first value that did not marshal
 }
 
 // link returns the link of field error i.
-func (r *renderer) link(i int) fieldLink {
-	if r.long != nil {
-		return r.long[i]
-	}
-	return r.short[i]
-}
+func (r *renderer) link(i int) fieldLink { return r.links[i] }
 
 // node appends n and reports whether it is present; an absent node's bytes
 // are for the caller to drop. root says n is the body, which is always
@@ -105,7 +103,7 @@ func (r *renderer) node(dst []byte, n *node, root bool) ([]byte, bool) {
 		mark := len(dst)
 		for _, a := range n.alts {
 			var ok bool
-			if dst, ok = r.node(dst, a, false); ok || r.err != nil {
+			if dst, ok = r.node(dst, a, false); ok || *r.err != nil {
 				return dst, ok
 			}
 			dst = dst[:mark]
@@ -117,7 +115,7 @@ func (r *renderer) node(dst []byte, n *node, root bool) ([]byte, bool) {
 
 // bare appends a placeholder that is a whole JSON value.
 func (r *renderer) bare(dst []byte, n *node) ([]byte, bool) {
-	in := &r.in
+	in := r.in
 	switch n.slot {
 	case slotCode:
 		return append(dst, in.entry.wire[n.codeSlot]...), true
@@ -129,7 +127,7 @@ func (r *renderer) bare(dst []byte, n *node) ([]byte, bool) {
 		}
 		out, err := appendValue(dst, in.e.details)
 		if err != nil {
-			r.err = err
+			*r.err = err
 			return dst, false
 		}
 		return out, true
@@ -139,10 +137,16 @@ func (r *renderer) bare(dst []byte, n *node) ([]byte, bool) {
 
 // str appends a string with a placeholder, or reports it absent.
 func (r *renderer) str(dst []byte, n *node) ([]byte, bool) {
-	in := &r.in
 	mark := len(dst)
 	dst = append(dst, '"')
-	dst = append(dst, n.pre...)
+	return r.strRest(append(dst, n.pre...), n, mark)
+}
+
+// strRest appends the rest of the string n, from its placeholder on, to
+// dst, which holds it up to there from mark on; absent, it returns
+// dst[:mark].
+func (r *renderer) strRest(dst []byte, n *node, mark int) ([]byte, bool) {
+	in := r.in
 	switch n.slot {
 	case slotCode:
 		dst = append(dst, in.entry.wire[n.codeSlot]...)
@@ -224,14 +228,24 @@ func (r *renderer) object(dst []byte, n *node, root bool) ([]byte, bool) {
 	}
 	for _, m := range n.members {
 		mark := len(dst)
-		if !first {
-			dst = append(dst, ',')
-		}
-		dst = append(dst, m.key...)
 		var ok bool
-		if dst, ok = r.node(dst, m.val, false); !ok {
+		if m.open != nil {
+			if first {
+				dst = append(dst, m.open...)
+			} else {
+				dst = append(dst, m.openNext...)
+			}
+			dst, ok = r.strRest(dst, m.val, mark)
+		} else {
+			if !first {
+				dst = append(dst, ',')
+			}
+			dst = append(dst, m.key...)
+			dst, ok = r.node(dst, m.val, false)
+		}
+		if !ok {
 			dst = dst[:mark]
-			if r.err != nil {
+			if *r.err != nil {
 				return dst, false
 			}
 			continue
@@ -245,7 +259,7 @@ func (r *renderer) object(dst []byte, n *node, root bool) ([]byte, bool) {
 		// Extensions join an object that is present; they never make
 		// one present by themselves.
 		dst, _ = r.extensions(dst, n, first)
-		if r.err != nil {
+		if *r.err != nil {
 			return dst[:start], false
 		}
 	}
@@ -280,7 +294,7 @@ func (r *renderer) keyed(dst []byte, val *node) ([]byte, bool) {
 		var ok bool
 		if dst, ok = r.node(dst, val, false); !ok {
 			dst = dst[:mark]
-			if r.err != nil {
+			if *r.err != nil {
 				return dst, false
 			}
 			continue
@@ -308,7 +322,7 @@ func (r *renderer) array(dst []byte, n *node, root bool) ([]byte, bool) {
 			var ok bool
 			if dst, ok = r.node(dst, e, false); !ok {
 				dst = dst[:mark]
-				if r.err != nil {
+				if *r.err != nil {
 					return dst, false
 				}
 				continue
@@ -318,7 +332,7 @@ func (r *renderer) array(dst []byte, n *node, root bool) ([]byte, bool) {
 		}
 	}
 	dst = append(dst, ']')
-	if !present || r.err != nil {
+	if !present || *r.err != nil {
 		return dst[:start], false
 	}
 	return dst, true
@@ -340,7 +354,7 @@ func (r *renderer) section(dst []byte, elem *node) ([]byte, bool) {
 		var ok bool
 		if dst, ok = r.node(dst, elem, false); !ok {
 			dst = dst[:mark]
-			return r.err == nil
+			return *r.err == nil
 		}
 		any = true
 		return true
@@ -383,7 +397,7 @@ func (r *renderer) extensions(dst []byte, n *node, first bool) ([]byte, bool) {
 		dst = append(dst, ':')
 		out, err := appendValue(dst, x.Value)
 		if err != nil {
-			r.err = err
+			*r.err = err
 			return dst[:mark], false
 		}
 		dst, first, wrote = out, false, true

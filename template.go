@@ -107,6 +107,10 @@ type objMember struct {
 	name string
 	key  []byte // `"name":`
 	val  *node
+	// For a string value: the bytes up to its placeholder, as the first
+	// member (`"name":"pre`) and after another (`,"name":"pre`), so that
+	// the renderer appends them at once.
+	open, openNext []byte
 }
 
 // template is a parsed body.
@@ -489,7 +493,12 @@ func (p *tparser) object(depth int) (*node, error) {
 			}
 			n.reserved[name] = true
 			key := append(appendJSONString(nil, name), ':')
-			n.members = append(n.members, &objMember{name: name, key: key, val: val})
+			m := &objMember{name: name, key: key, val: val}
+			if val.kind == nodeString {
+				m.open = append(append(append([]byte{}, key...), '"'), val.pre...)
+				m.openNext = append([]byte{','}, m.open...)
+			}
+			n.members = append(n.members, m)
 			if val.dyn {
 				n.dyn = true
 				n.opt = n.opt && val.opt
