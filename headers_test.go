@@ -147,11 +147,7 @@ func TestLocalizedHeaderValuesAreNotShared(t *testing.T) {
 // order of assignments decides this.
 func TestErrorThroughTheChainAllocatesNoMoreThanTheFloor(t *testing.T) {
 	ew := quietWriter(t)
-	cases := map[string]*APIError{
-		"static":       NotFound("Flag not found"),
-		"validation 2": Validation("email is required").WithField("email", "must be a valid email address").WithField("name", "is required"),
-	}
-	for name, e := range cases {
+	for name, e := range allocationCases() {
 		t.Run(name, func(t *testing.T) {
 			r := httptest.NewRequest(http.MethodGet, "/flags/x", nil)
 			r.Header.Set("X-Request-Id", "req-incoming-1")
@@ -197,11 +193,7 @@ func TestErrorThroughTheChainAllocatesNoMoreThanTheFloor(t *testing.T) {
 // heap shows here as one allocation more.
 func TestWriteAllocatesNothingOfItsOwn(t *testing.T) {
 	ew := quietWriter(t)
-	cases := map[string]*APIError{
-		"static":       NotFound("Flag not found"),
-		"validation 2": Validation("email is required").WithField("email", "must be a valid email address").WithField("name", "is required"),
-	}
-	for name, e := range cases {
+	for name, e := range allocationCases() {
 		t.Run(name, func(t *testing.T) {
 			r := httptest.NewRequest(http.MethodGet, "/flags/x", nil)
 			r = r.WithContext(ContextWithWriter(ContextWithRequestID(r.Context(), "req-incoming-1"), ew))
@@ -224,6 +216,15 @@ func TestWriteAllocatesNothingOfItsOwn(t *testing.T) {
 			t.Logf("headers alone %.0f allocs, Write %.0f", headersOnly, write)
 			assert.LessOrEqual(t, write, headersOnly, "Write allocates something of its own")
 		})
+	}
+}
+
+// allocationCases are the errors the allocation tests write: a static one
+// and a validation error with two fields.
+func allocationCases() map[string]*APIError {
+	return map[string]*APIError{
+		"static":       NotFound("Flag not found"),
+		"validation 2": Validation("email is required").WithField("email", "must be a valid email address").WithField("name", "is required"),
 	}
 }
 
