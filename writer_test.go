@@ -398,12 +398,10 @@ func TestWriteUsesTheContextWriter(t *testing.T) {
 // middleware renders with the default writer, and says so in the log, so
 // that a forgotten middleware is impossible to miss.
 func TestWriteOutsideTheChainWarns(t *testing.T) {
-	rec, logger := newLogRecorder()
 	// The package-level Write logs through the default writer, which logs
-	// to slog.Default: swap it for this test only (not parallel).
-	old := slog.Default()
-	slog.SetDefault(logger)
-	t.Cleanup(func() { slog.SetDefault(old) })
+	// to slog.Default: swap it for this test only (not parallel), restoring
+	// the log package's output too, which slog.SetDefault redirects.
+	rec := captureDefaultLog(t)
 	srv := serveError(t, func(w http.ResponseWriter, r *http.Request) { Write(w, r, NotFound("nope")) })
 	resp, body := fetch(t, srv, "GET", "/x", nil)
 	assert.Equal(t, 404, resp.StatusCode)

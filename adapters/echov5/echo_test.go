@@ -3,6 +3,7 @@ package envelopeecho_test
 import (
 	"errors"
 	"fmt"
+	"log"
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
@@ -288,9 +289,15 @@ func TestWriterOptionsApply(t *testing.T) {
 // so; NewErrorHandler(nil) is ErrorHandler.
 func TestErrorHandlerOutsideTheChainWarns(t *testing.T) {
 	rec := newLogRecorder()
-	prev := slog.Default()
+	// slog.SetDefault also redirects the log package's output, which
+	// restoring the default logger does not undo: restore both.
+	prev, out, flags := slog.Default(), log.Writer(), log.Flags()
 	slog.SetDefault(rec.logger())
-	defer slog.SetDefault(prev)
+	defer func() {
+		slog.SetDefault(prev)
+		log.SetOutput(out)
+		log.SetFlags(flags)
+	}()
 	e := newEcho(newLogRecorder())
 	e.HTTPErrorHandler = envelopeecho.NewErrorHandler(nil)
 	srv := serve(t, e)
